@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the scripts under scripts/: paths, tree data, logging,
+# and the result log that 'make check' counts.  Sourced, never run.
+
+set -o pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${DEVMEM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/devmem-cc}
+BUILD=${DEVMEM_BUILD:-$TOP/build}
+RESULTS=${RESULTS:-$BUILD/results}
+JOBS=${JOBS:-$(nproc)}
+T0=${T0:-$(date +%s)}
+export CACHE BUILD RESULTS JOBS T0
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+# Reproducible objects and cache hits across clones and dates.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'
+export KBUILD_BUILD_USER=devmem KBUILD_BUILD_HOST=harness
+export LC_ALL=C
+
+PROG=$(basename "$0")
+
+elapsed() {
+	local s=$(($(date +%s) - T0))
+
+	printf '%02d:%02d' $((s / 60)) $((s % 60))
+}
+
+# One progress line per stage, with the elapsed time of the whole run.
+log() { printf '[%s] %s: %s\n' "$(elapsed)" "$PROG" "$*" >&2; }
+
+# One clear line and a non-zero exit.
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+# tree_field TREE COLUMN: a column of the 'trees' table (2 package,
+# 3 version, 4 suite).  Dies on an unknown tree.
+tree_field() {
+	local v
+
+	v=$(awk -v t="$1" -v c="$2" '!/^#/ && $1 == t { print $c }' "$TOP/trees")
+	[ -n "$v" ] || die "unknown tree '$1' (known: $(all_trees | tr '\n' ' '))"
+	echo "$v"
+}
+
+all_trees() { awk '!/^#/ && NF { print $1 }' "$TOP/trees"; }
+
+check_tree() { tree_field "$1" 2 >/dev/null; }
+
+# Where things live for a tree.
+tree_repo() { echo "$CACHE/trees/$1"; }		# expanded git repository (base)
+series_dir() { echo "$TOP/series/$1"; }
+work_src() { echo "$BUILD/$1/src"; }		# worktree with the series applied
+objdir() { echo "$BUILD/$1/$2"; }		# O= directory: TREE VARIANT-ARCH
+
+series_patches() {
+	local d
+
+	d=$(series_dir "$1")
+	[ -f "$d/series" ] || die "no quilt series file in series/$1"
+	grep -vE '^[[:space:]]*(#|$)' "$d/series" | sed "s|^|$d/|"
+}
+
+# Record a test result for 'make check': result NAME PASS|FAIL|SKIP [why].
+result() {
+	local name=$1 verdict=$2
+
+	shift 2
+	mkdir -p "$(dirname "$RESULTS")"
+	printf '%s %s %s\n' "$verdict" "$name" "$*" >>"$RESULTS"
+	printf '[%s] %-4s %s%s\n' "$(elapsed)" "$verdict" "$name" "${*:+ ($*)}" >&2
+}
+
+kmake() {
+	make -s -j"$JOBS" CC="ccache ${CROSS_COMPILE:-}gcc" HOSTCC="ccache gcc" "$@"
+}
+
+# Fail early, with the place named, when a disk is short of space.
+need_space() {
+	local dir=$1 mb=$2 avail
+
+	mkdir -p "$dir"
+	avail=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
+	[ "$avail" -ge "$mb" ] ||
+		die "not enough disk space in $dir: ${avail} MB free, ${mb} MB needed"
+}
