@@ -39,7 +39,7 @@ tree_field() {
 	local v
 
 	v=$(awk -v t="$1" -v c="$2" '!/^#/ && $1 == t { print $c }' "$TOP/trees")
-	[ -n "$v" ] || die "unknown tree '$1' (known: $(all_trees | tr '\n' ' '))"
+	[ -n "$v" ] || die "unknown tree '$1' (known: $(all_trees | paste -sd' '))"
 	echo "$v"
 }
 
@@ -76,11 +76,49 @@ kmake() {
 }
 
 # Fail early, with the place named, when a disk is short of space.
+# DEVMEM_FAKE_FREE_MB pretends a free space, for the harness's own tests.
 need_space() {
 	local dir=$1 mb=$2 avail
 
 	mkdir -p "$dir"
-	avail=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
+	avail=${DEVMEM_FAKE_FREE_MB:-$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')}
 	[ "$avail" -ge "$mb" ] ||
 		die "not enough disk space in $dir: ${avail} MB free, ${mb} MB needed"
+}
+
+# kconfig SRC O FRAGMENT [make args]: tinyconfig plus FRAGMENT in O=.
+kconfig() {
+	local src=$1 o=$2 frag=$3
+
+	shift 3
+	mkdir -p "$o"
+	kmake -C "$src" O="$o" "$@" tinyconfig >/dev/null &&
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$frag" >/dev/null &&
+		kmake -C "$src" O="$o" "$@" olddefconfig >/dev/null
+}
+
+# config_missing O FRAGMENT: the lines of FRAGMENT that the .config in O
+# does not hold (Kconfig dropped them).
+config_missing() {
+	grep -E '^(CONFIG_|# CONFIG_)' "$2" | while read -r line; do
+		grep -qxF "$line" "$1/.config" || echo "${line%%=*}"
+	done
+}
+
+# objects_of PATCH...: the kernel objects built from the .c files a patch
+# changes (selftests and other tools are built by their own checks).
+objects_of() {
+	sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p' "$@" | grep -v '^tools/' | sort -u
+}
+
+# checkpatch_ok SRC PATCH: scripts/checkpatch.pl --strict of the tree in SRC
+# finds nothing in PATCH.  UNKNOWN_COMMIT_ID is ignored: the expanded trees
+# have no upstream history, so no Fixes: sha can be looked up.
+checkpatch_ok() {
+	local out
+
+	out=$(cd "$1" && perl scripts/checkpatch.pl --strict --terse \
+		--ignore UNKNOWN_COMMIT_ID "$2" 2>&1)
+	echo "$out" | grep -v '^total:'
+	echo "$out" | grep -q 'total: 0 errors, 0 warnings, 0 checks'
 }

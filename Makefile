@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# The verbs of README.md.  Each runs one script under scripts/ for TREE
+# (default 7.3, the newest); 'check' runs everything for every tree.
+
+TREE ?= 7.3
+S := scripts
+
+.PHONY: all deps fetch apply lint bisect build cross export check clean help
+
+# The main job: the series on the newest tree, applied, linted and built.
+all: deps
+	$(S)/fetch $(TREE)
+	$(S)/apply $(TREE)
+	$(S)/lint $(TREE)
+	$(S)/build $(TREE) series
+
+deps:
+	$(S)/deps
+
+fetch: deps
+	$(S)/fetch $(TREE)
+
+apply: fetch
+	$(S)/apply $(TREE)
+
+lint bisect cross: apply
+	$(S)/$@ $(TREE)
+
+build: apply
+	$(S)/build $(TREE) series
+
+# Regenerate series/$(TREE) from the commits in build/$(TREE)/src.
+export:
+	$(S)/export $(TREE)
+
+check: deps
+	$(S)/check
+
+clean:
+	rm -rf build
+
+help:
+	@echo 'make [TREE=t]          the main job: fetch, apply, lint and build TREE (default $(TREE))'
+	@echo 'make check             every check on every tree; ends with "N passed, N failed"'
+	@echo 'make fetch|apply|lint|bisect|build|cross|export TREE=t   one stage'
+	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"
