@@ -72,7 +72,7 @@ result() {
 }
 
 kmake() {
-	make -s -j"$JOBS" CC="ccache ${CROSS_COMPILE:-}gcc" HOSTCC="ccache gcc" "$@"
+	make -s -j"$JOBS" CC='ccache $(CROSS_COMPILE)gcc' HOSTCC="ccache gcc" "$@"
 }
 
 # Fail early, with the place named, when a disk is short of space.
@@ -117,8 +117,11 @@ objects_of() {
 checkpatch_ok() {
 	local out
 
-	out=$(cd "$1" && perl scripts/checkpatch.pl --strict --terse \
+	out=$(cd "$1" && perl scripts/checkpatch.pl --strict \
 		--ignore UNKNOWN_COMMIT_ID "$2" 2>&1)
-	echo "$out" | grep -v '^total:'
-	echo "$out" | grep -q 'total: 0 errors, 0 warnings, 0 checks'
+	if echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		return 0
+	fi
+	echo "$out" | grep -E '^(ERROR|WARNING|CHECK|#[0-9]+:|total:)'
+	return 1
 }
