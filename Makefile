@@ -5,14 +5,18 @@
 TREE ?= 7.3
 S := scripts
 
-.PHONY: all deps fetch apply lint bisect build cross export check clean help
+.PHONY: all deps fetch apply lint bisect build cross boot export check clean help
 
-# The main job: the series on the newest tree, applied, linted and built.
+# The main job: the series on the newest tree, built, and the kselftest run
+# in plain and simulated confidential guests, with and without the series.
+all: export RESULTS = $(CURDIR)/build/main.results
 all: deps
+	@mkdir -p build && rm -f build/main.results
 	$(S)/fetch $(TREE)
 	$(S)/apply $(TREE)
-	$(S)/lint $(TREE)
 	$(S)/build $(TREE) series
+	$(S)/boot $(TREE)
+	@$(S)/summary
 
 deps:
 	$(S)/deps
@@ -23,7 +27,7 @@ fetch: deps
 apply: fetch
 	$(S)/apply $(TREE)
 
-lint bisect cross: apply
+lint bisect cross boot: apply
 	$(S)/$@ $(TREE)
 
 build: apply
@@ -40,7 +44,7 @@ clean:
 	rm -rf build
 
 help:
-	@echo 'make [TREE=t]          the main job: fetch, apply, lint and build TREE (default $(TREE))'
+	@echo 'make [TREE=t]          the main job: build TREE (default $(TREE)) and boot the test matrix'
 	@echo 'make check             every check on every tree; ends with "N passed, N failed"'
-	@echo 'make fetch|apply|lint|bisect|build|cross|export TREE=t   one stage'
+	@echo 'make fetch|apply|lint|bisect|build|cross|boot|export TREE=t   one stage'
 	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"

@@ -117,7 +117,7 @@ objects_of() {
 checkpatch_ok() {
 	local out
 
-	out=$(cd "$1" && perl scripts/checkpatch.pl --strict \
+	out=$(cd "$1" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict \
 		--ignore UNKNOWN_COMMIT_ID "$2" 2>&1)
 	if echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
 		return 0
