@@ -14,6 +14,9 @@ export CACHE BUILD RESULTS JOBS T0
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+# Paths below the clone are hashed relative, so a fresh clone (CI) hits the
+# cache that an earlier clone filled.
+export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
 # Reproducible objects and cache hits across clones and dates.
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'
 export KBUILD_BUILD_USER=devmem KBUILD_BUILD_HOST=harness
