@@ -5,7 +5,7 @@
 TREE ?= 7.3
 S := scripts
 
-.PHONY: all deps fetch apply lint bisect build cross boot export check clean help
+.PHONY: all deps fetch apply lint bisect build cross boot kconfig audit-config export check clean help
 
 # The main job: the series on the newest tree, built, and the kselftest run
 # in plain and simulated confidential guests, with and without the series.
@@ -33,6 +33,14 @@ lint bisect cross boot: apply
 build: apply
 	$(S)/build $(TREE) series
 
+kconfig: apply
+	$(S)/kconfig-matrix $(TREE)
+
+# What the series does to your configuration: make audit-config CONFIG=file
+audit-config: apply
+	@test -n "$(CONFIG)" || { echo 'usage: make audit-config CONFIG=<file> [TREE=<tree>]' >&2; exit 2; }
+	$(S)/audit-config "$(CONFIG)" $(TREE)
+
 # Regenerate series/$(TREE) from the commits in build/$(TREE)/src.
 export:
 	$(S)/export $(TREE)
@@ -46,5 +54,6 @@ clean:
 help:
 	@echo 'make [TREE=t]          the main job: build TREE (default $(TREE)) and boot the test matrix'
 	@echo 'make check             every check on every tree; ends with "N passed, N failed"'
-	@echo 'make fetch|apply|lint|bisect|build|cross|boot|export TREE=t   one stage'
+	@echo 'make fetch|apply|lint|bisect|build|cross|boot|kconfig|export TREE=t   one stage'
+	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
 	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"
