@@ -10,6 +10,7 @@ S := scripts
 # The main job: the series on the newest tree, built, and the kselftest run
 # in plain and simulated confidential guests, with and without the series.
 all: export RESULTS = $(CURDIR)/build/main.results
+all: export T0 := $(shell date +%s)
 all: deps
 	@mkdir -p build && rm -f build/main.results
 	$(S)/fetch $(TREE)
