@@ -56,6 +56,15 @@ series_dir() { echo "$TOP/series/$1"; }
 work_src() { echo "$BUILD/$1/src"; }		# worktree with the series applied
 objdir() { echo "$BUILD/$1/$2"; }		# O= directory: TREE VARIANT-ARCH
 
+# variant_src TREE base|series: the source tree without or with the series.
+variant_src() {
+	case $2 in
+	base)	tree_repo "$1" ;;
+	series)	work_src "$1" ;;
+	*)	die "unknown variant '$2' (base or series)" ;;
+	esac
+}
+
 series_patches() {
 	local d
 
@@ -108,6 +117,19 @@ config_missing() {
 	done
 }
 
+# config_value SYMBOL CONFIG: the value of CONFIG_SYMBOL in a .config.
+config_value() { sed -n "s/^CONFIG_$1=//p" "$2"; }
+
+# kselftest_build SRC O TARGET: the tree's own kselftest build of TARGET,
+# output in O, log in O.log.  Extra make arguments may follow.
+kselftest_build() {
+	local src=$1 o=$2 t=$3
+
+	shift 3
+	rm -rf "$o"
+	make -s -C "$src/tools/testing/selftests" O="$o" TARGETS="$t" "$@" >"$o.log" 2>&1
+}
+
 # objects_of PATCH...: the kernel objects built from the .c files a patch
 # changes (selftests and other tools are built by their own checks).
 objects_of() {
@@ -120,6 +142,7 @@ objects_of() {
 checkpatch_ok() {
 	local out
 
+	# Debian's python3 first: spdxcheck.py needs python3-ply and python3-git.
 	out=$(cd "$1" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict \
 		--ignore UNKNOWN_COMMIT_ID "$2" 2>&1)
 	if echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
