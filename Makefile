@@ -5,7 +5,7 @@
 TREE ?= 7.3
 S := scripts
 
-.PHONY: all deps fetch apply lint bisect build cross boot kconfig audit-config export check clean help
+.PHONY: all deps fetch apply lint bisect build cross boot bench kconfig audit-config export check clean help
 
 # The main job: the series on the newest tree, built, and the kselftest run
 # in plain and simulated confidential guests, with and without the series.
@@ -28,7 +28,7 @@ fetch: deps
 apply: fetch
 	$(S)/apply $(TREE)
 
-lint bisect cross boot: apply
+lint bisect cross boot bench: apply
 	$(S)/$@ $(TREE)
 
 build: apply
@@ -55,6 +55,6 @@ clean:
 help:
 	@echo 'make [TREE=t]          the main job: build TREE (default $(TREE)) and boot the test matrix'
 	@echo 'make check             every check on every tree; ends with "N passed, N failed"'
-	@echo 'make fetch|apply|lint|bisect|build|cross|boot|kconfig|export TREE=t   one stage'
+	@echo 'make fetch|apply|lint|bisect|build|cross|boot|bench|kconfig|export TREE=t   one stage'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
 	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"

@@ -151,3 +151,72 @@ checkpatch_ok() {
 	echo "$out" | grep -E '^(ERROR|WARNING|CHECK|#[0-9]+:|total:)'
 	return 1
 }
+
+# The guests of the boot tests and the benchmark.  Their kernels and
+# initramfs images live in guest_dir.
+guest_dir() { echo "$BUILD/$1/guest"; }
+
+# guest_kernel TREE VARIANT SRC: the x86_64 guest kernel of the commit
+# checked out in SRC, built with tests/cc-sim.patch (test only) put in and
+# taken out again, as $(guest_dir TREE)/bzImage-VARIANT.  Nothing is built
+# when that image is of the same source tree, patch and configuration.
+guest_kernel() {
+	local tree=$1 variant=$2 src=$3 sim=$TOP/tests/cc-sim.patch
+	local frag=$TOP/config/guest.config out o key
+
+	out=$(guest_dir "$tree")
+	o=$(objdir "$tree" "$variant-x86_64")
+	mkdir -p "$out"
+	[ -z "$(git -C "$src" status --porcelain)" ] || die "$tree: $src has changes that are not committed"
+	key="$(git -C "$src" rev-parse HEAD^{tree}) $(cat "$sim" "$frag" | sha256sum | cut -c1-16)"
+	if [ -f "$out/bzImage-$variant" ] && [ "$(cat "$out/bzImage-$variant.key" 2>/dev/null)" = "$key" ]; then
+		log "$tree: the $variant kernel is up to date"
+		return 0
+	fi
+	rm -f "$out/bzImage-$variant" "$out/bzImage-$variant.key"
+	log "$tree: building the $variant kernel with tests/cc-sim.patch"
+	git -C "$src" apply "$sim" || { result "$tree/guest/$variant-kernel" FAIL "tests/cc-sim.patch does not apply"; return 1; }
+	# shellcheck disable=SC2064
+	trap "git -C '$src' apply -R '$sim'" EXIT
+	if kconfig "$src" "$o" "$frag" ARCH=x86_64 &&
+	   [ -z "$(config_missing "$o" "$frag")" ] &&
+	   kmake -C "$src" O="$o" ARCH=x86_64 bzImage >"$o/guest-build.log" 2>&1; then
+		cp "$o/arch/x86/boot/bzImage" "$out/bzImage-$variant"
+		echo "$key" >"$out/bzImage-$variant.key"
+		git -C "$src" apply -R "$sim"
+		trap - EXIT
+		return 0
+	fi
+	git -C "$src" apply -R "$sim"
+	trap - EXIT
+	result "$tree/guest/$variant-kernel" FAIL "see ${o#"$TOP"/}/guest-build.log"
+	return 1
+}
+
+# initramfs ROOT OUT: ROOT, with busybox, /dev/console and tests/init
+# added, as a gzipped cpio archive in OUT.
+initramfs() {
+	mkdir -p "$1"/{bin,dev,proc,sys}
+	cp /bin/busybox "$1/bin/busybox" &&
+		cp "$TOP/tests/init" "$1/init" && chmod +x "$1/init" || return 1
+	[ -e "$1/dev/console" ] || mknod -m 600 "$1/dev/console" c 5 1 || return 1
+	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
+}
+
+# qemu_guest KERNEL INITRD APPEND LOG [QEMU ARGS]: boot under QEMU (TCG)
+# until the guest powers off; its console, without CRs, goes to LOG.
+qemu_guest() {
+	local kernel=$1 initrd=$2 append=$3 log=$4
+
+	shift 4
+	timeout 300 qemu-system-x86_64 -machine pc -cpu max -m 512M -smp 1 \
+		-nographic -no-reboot -nic none \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=4 $append" \
+		"$@" </dev/null 2>&1 | tr -d '\r' >"$log"
+}
+
+# guest_log_bad LOG: the first sign of a kernel oops, WARN, BUG or panic.
+guest_log_bad() {
+	grep -m1 -E 'BUG:|WARNING:|Oops|Kernel panic|general protection|Call Trace' "$1"
+}
