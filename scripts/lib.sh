@@ -156,16 +156,18 @@ checkpatch_ok() {
 # initramfs images live in guest_dir.
 guest_dir() { echo "$BUILD/$1/guest"; }
 
-# guest_kernel TREE VARIANT SRC: the x86_64 guest kernel of the commit
-# checked out in SRC, built with tests/cc-sim.patch (test only) put in and
-# taken out again, as $(guest_dir TREE)/bzImage-VARIANT.  Nothing is built
-# when that image is of the same source tree, patch and configuration.
+# guest_kernel TREE VARIANT SRC [O]: the x86_64 guest kernel of the commit
+# checked out in SRC, built in O (default build/TREE/VARIANT-x86_64) with
+# tests/cc-sim.patch (test only) put in and taken out again, as
+# $(guest_dir TREE)/bzImage-VARIANT.  Nothing is built when that image is
+# of the same source tree, patch and configuration.  ccache hashes paths
+# relative to O, so a SRC at ../src from O shares the series' objects.
 guest_kernel() {
 	local tree=$1 variant=$2 src=$3 sim=$TOP/tests/cc-sim.patch
-	local frag=$TOP/config/guest.config out o key
+	local frag=$TOP/config/guest.config out o=$4 key
 
 	out=$(guest_dir "$tree")
-	o=$(objdir "$tree" "$variant-x86_64")
+	[ -n "$o" ] || o=$(objdir "$tree" "$variant-x86_64")
 	mkdir -p "$out"
 	[ -z "$(git -C "$src" status --porcelain)" ] || die "$tree: $src has changes that are not committed"
 	key="$(git -C "$src" rev-parse HEAD^{tree}) $(cat "$sim" "$frag" | sha256sum | cut -c1-16)"
