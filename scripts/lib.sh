@@ -56,6 +56,27 @@ series_dir() { echo "$TOP/series/$1"; }
 work_src() { echo "$BUILD/$1/src"; }		# worktree with the series applied
 objdir() { echo "$BUILD/$1/$2"; }		# O= directory: TREE VARIANT-ARCH
 
+# worktree_at REPO DIR COMMIT: DIR, a worktree of REPO, clean and detached
+# at COMMIT; made when missing.  -f -f: a run killed while making it
+# leaves it locked.
+worktree_at() {
+	local repo=$1 dir=$2 commit=$3
+
+	if ! git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		log "making a worktree in ${dir#"$TOP"/}"
+		rm -rf "$dir"
+		git -C "$repo" worktree prune
+		mkdir -p "$(dirname "$dir")"
+		git -C "$repo" worktree add -q -f -f --detach "$dir" "$commit" ||
+			die "cannot make a worktree of $repo in $dir"
+		return
+	fi
+	git -C "$dir" am --abort >/dev/null 2>&1
+	git -C "$dir" revert --abort >/dev/null 2>&1
+	git -C "$dir" checkout -q -f --detach "$commit" && git -C "$dir" clean -q -fdx ||
+		die "cannot reset $dir to $commit"
+}
+
 # variant_src TREE base|series: the source tree without or with the series.
 variant_src() {
 	case $2 in
