@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The /dev/mem and /dev/port rules, checked from user space as root.
+ *
+ * In a confidential guest, a kernel built with CONFIG_STRICT_DEVMEM refuses
+ * to open /dev/mem and /dev/port (EPERM): open_port() checks
+ * cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT). Elsewhere the STRICT_DEVMEM
+ * rules of drivers/char/mem.c and x86's devmem_is_allowed() hold.
+ *
+ * This test is meant to run inside Intel TDX and AMD SEV-SNP guests, where
+ * one access through an unencrypted alias of guest memory ends the guest
+ * on a kernel without that check. So it is safe by construction, in every
+ * mode and whatever it detects:
+ *  - it never dereferences a mapping of /dev/mem or /dev/port;
+ *  - it never read(2)s or write(2)s a range the kernel would map: its only
+ *    reads are of System RAM, and only after mmap(2) has shown that
+ *    STRICT_DEVMEM refuses System RAM above 1 MiB. The kernel then answers
+ *    them without touching memory: zeros below 1 MiB, EPERM above.
+ *  - /dev/port is only opened.
+ * A wrong detection can cost a wrong verdict, never the guest.
+ *
+ * Confidential mode is chosen when any of these is seen (all are checked
+ * on every architecture; each costs a stat(), a read or a CPUID):
+ *  - x86: "tdx_guest" in the /proc/cpuinfo flags; CPUID leaf 0x21 vendor
+ *    "IntelTDX    "; "hypervisor" with "sev", "sev_es" or "sev_snp" in the
+ *    flags (SEV, SEV-ES, SEV-SNP); the sev-guest and tdx_guest devices;
+ *    a Hyper-V isolated VM of type SNP or TDX (CPUID 0x4000000C, or the
+ *    kernel's "Hyper-V: Isolation Config" line); the kernel's line
+ *    "Memory Encryption Features active: Intel TDX" or "...: AMD SEV".
+ *  - arm64 realms: /sys/devices/platform/arm-cca-dev, or the kernel's
+ *    "RME: Using RSI version" line. Protected KVM guests show user space
+ *    no signal: run them with DEVMEM_TEST_CC=1.
+ *  - s390 protected virtualization: /sys/firmware/uv/prot_virt_guest is 1.
+ *  - powerpc secure VMs: /sys/devices/system/cpu/svm is 1.
+ * DEVMEM_TEST_CC=1 in the environment, or devmem_test.cc=1 on the kernel
+ * command line, forces confidential mode. "=0" asks for plain mode, and is
+ * obeyed only when no signal is seen: over a signal it is logged and
+ * ignored, since plain mode reads and maps /dev/mem.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+#include "../kselftest_harness.h"
+
+#define LOW_1M		0x100000ULL
+#define SETUP_FAILED	255	/* exit code of a child that kept its caps */
+#define WHY		512	/* size of a reason */
+
+static bool cc_guest;		/* the mode, chosen once before the tests */
+static char cc_why[WHY / 2];
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st);
+}
+
+/* The first @len - 1 bytes of @path, NUL terminated; "" when unreadable. */
+static char *slurp(const char *path, char *buf, size_t len)
+{
+	ssize_t n = -1;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static bool has_word(const char *text, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p;
+
+	for (p = strstr(text, word); p; p = strstr(p + len, word))
+		if ((p == text || p[-1] == ' ') &&
+		    (!p[len] || p[len] == ' ' || p[len] == '\n'))
+			return true;
+	return false;
+}
+
+/* Up to 1 MiB of /proc/cpuinfo: the first CPU's "flags" line is enough. */
+static char *cpu_flags(void)
+{
+	static char buf[1 << 20];
+	char *p;
+
+	slurp("/proc/cpuinfo", buf, sizeof(buf));
+	p = strstr(buf, "\nflags");
+	if (!p)
+		return "";
+	p = strchr(p, ':');
+	if (!p)
+		return "";
+	*strchrnul(p, '\n') = '\0';
+	return p + 1;
+}
+
+/* The kernel log (klogctl, as dmesg reads it), or "" when unreadable. */
+static char *kernel_log(void)
+{
+	static char *log;
+	int size, n;
+
+	if (log)
+		return log;
+	size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	log = calloc(1, size > 0 ? size + 1 : 1);
+	if (!log)
+		return "";
+	n = size > 0 ? klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, size) : 0;
+	log[n > 0 ? n : 0] = '\0';
+	return log;
+}
+
+/* Hyper-V isolation type: 0 none, 1 VBS, 2 SNP, 3 TDX. */
+static unsigned int hyperv_isolation(void)
+{
+	unsigned int type = 0;
+	const char *p;
+
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned int eax, ebx, ecx, edx;
+
+	__cpuid(0x40000000, eax, ebx, ecx, edx);
+	if (ebx == 0x7263694d && ecx == 0x666f736f && edx == 0x76482074 &&
+	    eax >= 0x4000000c) {			/* "Microsoft Hv" */
+		__cpuid(0x40000003, eax, ebx, ecx, edx);
+		if (ebx & (1U << 22)) {			/* HV_ISOLATION */
+			__cpuid(0x4000000c, eax, ebx, ecx, edx);
+			type = ebx & 0xf;
+		}
+	}
+#endif
+	p = strstr(kernel_log(), "Hyper-V: Isolation Config: Group A ");
+	if (!type && p && (p = strstr(p, "Group B ")))
+		type = strtoul(p + 8, NULL, 16) & 0xf;
+	return type;
+}
+
+static bool cpuid_tdx(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned int eax, sig[3];
+
+	__cpuid_count(0x21, 0, eax, sig[0], sig[2], sig[1]);
+	return !memcmp(sig, "IntelTDX    ", 12);
+#else
+	return false;
+#endif
+}
+
+/* A confidential guest signal, described in @why. */
+static bool cc_signal(char *why, size_t len)
+{
+	static const char * const nodes[] = {
+		"/dev/sev-guest", "/sys/devices/platform/sev-guest",
+		"/dev/tdx_guest", "/sys/class/misc/tdx_guest",
+		"/sys/devices/platform/arm-cca-dev",
+	};
+	static const char * const files[] = {
+		"/sys/firmware/uv/prot_virt_guest",
+		"/sys/devices/system/cpu/svm",
+	};
+	static const char * const lines[] = {
+		"Memory Encryption Features active: Intel TDX",
+		"Memory Encryption Features active: AMD SEV",
+		"RME: Using RSI version",
+	};
+	const char *flags = cpu_flags();
+	unsigned int i, iso;
+	char buf[16];
+
+	if (has_word(flags, "tdx_guest"))
+		return snprintf(why, len, "tdx_guest in /proc/cpuinfo");
+	if (has_word(flags, "hypervisor") && (has_word(flags, "sev") ||
+	    has_word(flags, "sev_es") || has_word(flags, "sev_snp")))
+		return snprintf(why, len, "hypervisor and sev flags in /proc/cpuinfo");
+	if (cpuid_tdx())
+		return snprintf(why, len, "CPUID 0x21 is IntelTDX");
+	for (i = 0; i < ARRAY_SIZE(nodes); i++)
+		if (exists(nodes[i]))
+			return snprintf(why, len, "%s exists", nodes[i]);
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		if (slurp(files[i], buf, sizeof(buf))[0] == '1')
+			return snprintf(why, len, "%s is 1", files[i]);
+	iso = hyperv_isolation();
+	if (iso == 2 || iso == 3)
+		return snprintf(why, len, "Hyper-V isolation type %u", iso);
+	for (i = 0; i < ARRAY_SIZE(lines); i++)
+		if (strstr(kernel_log(), lines[i]))
+			return snprintf(why, len, "kernel log: %s", lines[i]);
+	return false;
+}
+
+/* DEVMEM_TEST_CC, else devmem_test.cc= on the command line: '0', '1' or 0. */
+static char cc_override(void)
+{
+	const char *env = getenv("DEVMEM_TEST_CC");
+	char cmdline[4096], *p;
+
+	if (env && (!strcmp(env, "0") || !strcmp(env, "1")))
+		return env[0];
+	p = strstr(slurp("/proc/cmdline", cmdline, sizeof(cmdline)),
+		   "devmem_test.cc=");
+	if (p && (p == cmdline || p[-1] == ' ') && (p[15] == '0' || p[15] == '1'))
+		return p[15];
+	return 0;
+}
+
+static void __attribute__((constructor)) choose_mode(void)
+{
+	char ovr = cc_override(), sig[WHY / 4];
+
+	cc_guest = cc_signal(sig, sizeof(sig));
+	if (cc_guest && ovr == '0')
+		printf("# devmem: override =0 ignored: %s\n", sig);
+	if (cc_guest)
+		snprintf(cc_why, sizeof(cc_why), "%s", sig);
+	else if (ovr == '1')
+		snprintf(cc_why, sizeof(cc_why), "forced by the =1 override");
+	else
+		snprintf(cc_why, sizeof(cc_why), "no confidential guest signal");
+	cc_guest |= ovr == '1';
+	printf("# devmem: %s mode: %s\n", cc_guest ? "confidential" : "plain",
+	       cc_why);
+	fflush(stdout);		/* before the harness forks */
+}
+
+/* Lockdown denies /dev/mem by itself, which would hide the rules. */
+static bool locked_down(char *why, size_t len)
+{
+	char buf[128];
+
+	if (!strstr(slurp("/sys/kernel/security/lockdown", buf, sizeof(buf)),
+		    "[none]") && buf[0])
+		return snprintf(why, len, "kernel lockdown: %s", buf);
+	return false;
+}
+
+/* Why a test of the other mode, or one needing root, is skipped. */
+static const char *skip_mode(bool want_cc, char *why, size_t len)
+{
+	if (geteuid())
+		snprintf(why, len, "must run as root");
+	else if (cc_guest != want_cc)
+		snprintf(why, len, "%s-mode test in %s mode (%s)",
+			 want_cc ? "confidential" : "plain",
+			 cc_guest ? "confidential" : "plain", cc_why);
+	else if (!locked_down(why, len))
+		return NULL;
+	return why;
+}
+
+/*
+ * Confidential mode: open() fails with EPERM. A descriptor that opens
+ * anyway is closed at once, never read or mapped.
+ */
+static void open_eperm(struct __test_metadata *_metadata, const char *path,
+		       int flags)
+{
+	char why[WHY];
+	int fd, err;
+
+	if (skip_mode(true, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (!exists(path))
+		SKIP(return, "no %s", path);
+	fd = open(path, flags);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	ASSERT_EQ(-1, fd) TH_LOG("%s opens in a confidential guest", path);
+	ASSERT_EQ(EPERM, err) TH_LOG("open %s: %s", path, strerror(err));
+}
+
+TEST(cc_open_mem_rdonly_eperm) { open_eperm(_metadata, "/dev/mem", O_RDONLY); }
+TEST(cc_open_mem_rdwr_eperm) { open_eperm(_metadata, "/dev/mem", O_RDWR); }
+TEST(cc_open_port_rdonly_eperm) { open_eperm(_metadata, "/dev/port", O_RDONLY); }
+TEST(cc_open_port_rdwr_eperm) { open_eperm(_metadata, "/dev/port", O_RDWR); }
+
+/* open() of @path without CAP_SYS_RAWIO, in a child: its errno, or 0. */
+static int open_without_rawio(const char *path)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	int st, fd;
+	pid_t pid;
+
+	pid = fork();
+	if (!pid) {
+		if (prctl(PR_CAPBSET_DROP, CAP_SYS_RAWIO, 0, 0, 0) ||
+		    syscall(SYS_capget, &hdr, data))
+			_exit(SETUP_FAILED);
+		data[CAP_TO_INDEX(CAP_SYS_RAWIO)].effective &=
+			~CAP_TO_MASK(CAP_SYS_RAWIO);
+		data[CAP_TO_INDEX(CAP_SYS_RAWIO)].permitted &=
+			~CAP_TO_MASK(CAP_SYS_RAWIO);
+		if (syscall(SYS_capset, &hdr, data))
+			_exit(SETUP_FAILED);
+		fd = open(path, O_RDONLY);
+		_exit(fd < 0 ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return SETUP_FAILED;
+	return WEXITSTATUS(st);
+}
+
+/* Plain mode: open() needs CAP_SYS_RAWIO. Only open() and close(). */
+static void open_needs_rawio(struct __test_metadata *_metadata,
+			     const char *path)
+{
+	char why[WHY];
+	int fd, err;
+
+	if (skip_mode(false, why, sizeof(why)))
+		SKIP(return, "%s", why);
+	if (!exists(path))
+		SKIP(return, "no %s", path);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", path, strerror(errno));
+	close(fd);
+	err = open_without_rawio(path);
+	ASSERT_NE(SETUP_FAILED, err) TH_LOG("cannot drop CAP_SYS_RAWIO");
+	ASSERT_EQ(EPERM, err) TH_LOG("open %s without CAP_SYS_RAWIO: %s",
+				      path, err ? strerror(err) : "works");
+}
+
+TEST(plain_open_mem_needs_rawio) { open_needs_rawio(_metadata, "/dev/mem"); }
+TEST(plain_open_port_needs_rawio) { open_needs_rawio(_metadata, "/dev/port"); }
+
+/*
+ * The first System RAM range that starts below 1 MiB (@low) or reaches
+ * above it, from /proc/iomem: [*start, *end), page aligned and clipped to
+ * 1 MiB (below it, whole pages that may be partly RAM; above, whole RAM
+ * pages only).
+ */
+static bool ram_range(bool low, unsigned long long *start,
+		      unsigned long long *end)
+{
+	unsigned long long s, e, ps = getpagesize();
+	char line[128];
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/iomem", "r");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx", &s, &e) != 2 || !e ||
+		    !strstr(line, " : System RAM\n") || line[0] == ' ')
+			continue;
+		e++;
+		if (low && s < LOW_1M) {
+			*start = s & ~(ps - 1);
+			*end = ((e < LOW_1M ? e : LOW_1M) + ps - 1) & ~(ps - 1);
+			found = true;
+		} else if (!low && e > LOW_1M) {
+			*start = ((s > LOW_1M ? s : LOW_1M) + ps - 1) & ~(ps - 1);
+			*end = e & ~(ps - 1);
+			found = *start < *end;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * Plain mode, x86 STRICT_DEVMEM. The fixture opens /dev/mem and finds a
+ * System RAM page above 1 MiB. mmap() of that page, never touched, must
+ * fail with EPERM: range_is_allowed() refuses RAM. That also shows that
+ * STRICT_DEVMEM is on, which the read tests need before they read: only
+ * then does the kernel answer their read(2)s without mapping anything.
+ */
+FIXTURE(strict) {
+	int fd;
+	unsigned long long high;
+	bool strict;
+};
+
+FIXTURE_SETUP(strict)
+{
+	unsigned long long end;
+	char why[WHY];
+	void *map;
+
+	self->fd = -1;
+	if (skip_mode(false, why, sizeof(why)))
+		SKIP(return, "%s", why);
+#if !defined(__x86_64__) && !defined(__i386__)
+	SKIP(return, "the low 1 MiB rules of devmem_is_allowed() are x86's");
+#endif
+	if (!exists("/dev/mem"))
+		SKIP(return, "no /dev/mem");
+	if (!ram_range(false, &self->high, &end))
+		SKIP(return, "no System RAM above 1 MiB in /proc/iomem");
+	self->fd = open("/dev/mem", O_RDONLY);
+	ASSERT_LE(0, self->fd) TH_LOG("open /dev/mem: %s", strerror(errno));
+	map = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, self->fd,
+		   self->high);
+	self->strict = map == MAP_FAILED && errno == EPERM;
+	if (map != MAP_FAILED)
+		munmap(map, getpagesize());	/* untouched: harmless */
+}
+
+FIXTURE_TEARDOWN(strict)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(strict, mmap_high_ram_eperm)
+{
+	ASSERT_TRUE(self->strict)
+		TH_LOG("System RAM at %#llx can be mapped", self->high);
+}
+
+/* read_mem() refuses System RAM above 1 MiB before it maps anything. */
+TEST_F(strict, read_high_ram_eperm)
+{
+	char buf[64];
+
+	if (!self->strict)
+		SKIP(return, "STRICT_DEVMEM is off: a read would map RAM");
+	ASSERT_EQ(-1, pread(self->fd, buf, sizeof(buf), self->high));
+	ASSERT_EQ(EPERM, errno);
+}
+
+/* read_mem() zero-fills System RAM below 1 MiB without reading it. */
+TEST_F(strict, read_low_ram_zeroed)
+{
+	unsigned long long start, end, i;
+	unsigned char *buf;
+
+	if (!self->strict)
+		SKIP(return, "STRICT_DEVMEM is off: a read would map RAM");
+	if (!ram_range(true, &start, &end))
+		SKIP(return, "no System RAM below 1 MiB in /proc/iomem");
+	buf = malloc(end - start);
+	ASSERT_NE(NULL, buf);
+	memset(buf, 0xa5, end - start);
+	ASSERT_EQ((ssize_t)(end - start),
+		  pread(self->fd, buf, end - start, start));
+	for (i = 0; i < end - start && !buf[i]; i++)
+		;
+	free(buf);
+	ASSERT_EQ(end - start, i) TH_LOG("byte %#llx is not 0", start + i);
+}
+
+/*
+ * mmap() of the whole low 1 MiB works: legacy user space (X, dmidecode)
+ * relies on it. The mapping is unmapped untouched.
+ */
+TEST_F(strict, mmap_low_1m_works)
+{
+	void *map;
+
+	map = mmap(NULL, LOW_1M, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap: %s", strerror(errno));
+	ASSERT_EQ(0, munmap(map, LOW_1M));
+}
+
+/* Both modes: SMBIOS, which /dev/mem used to give, is in sysfs. */
+TEST(dmi_tables_in_sysfs)
+{
+	char buf[32];
+	int fd;
+
+	fd = open("/sys/firmware/dmi/tables/DMI", O_RDONLY);
+	if (fd < 0)
+		SKIP(return, "no SMBIOS tables in sysfs: %s", strerror(errno));
+	ASSERT_LT(0, read(fd, buf, sizeof(buf)));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
