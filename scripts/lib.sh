@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the scripts under scripts/: paths, tree data, logging,
 # and the result log that 'make check' counts.  Sourced, never run.
 
