@@ -95,6 +95,31 @@ series_patches() {
 	grep -vE '^[[:space:]]*(#|$)' "$d/series" | sed "s|^|$d/|"
 }
 
+# The mmap fix, by its subject: bench reverts it for its control, and the
+# data check wants it in every series.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+MMAP_FIX='x86/devmem: Check the range of a /dev/mem mmap() only once'
+
+# bisect_objects PATCH SERIES_PATCH...: the kernel objects bisect builds
+# for PATCH: those it changes or, for a patch that changes only headers or
+# Kconfig, those the whole series changes.
+bisect_objects() {
+	local p=$1
+
+	shift
+	if [ -n "$(objects_of "$p")" ]; then
+		objects_of "$p"
+	elif grep -qE '^\+\+\+ b/(include|arch)/.*\.h$|^\+\+\+ b/.*Kconfig' "$p"; then
+		objects_of "$@"
+	fi
+}
+
+# kselftests_of PATCH: the kselftests (directories) a patch changes.
+kselftests_of() { sed -n 's|^+++ b/tools/testing/selftests/\([^/]*\)/.*|\1|p' "$1" | sort -u; }
+
+# stable_patches PATCH...: those marked for stable.
+stable_patches() { grep -l '^Cc: stable@vger.kernel.org' "$@"; }
+
 # Record a test result for 'make check': result NAME PASS|FAIL|SKIP [why].
 result() {
 	local name=$1 verdict=$2
