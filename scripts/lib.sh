@@ -130,6 +130,28 @@ result() {
 	printf '[%s] %-4s %s%s\n' "$(elapsed)" "$verdict" "$name" "${*:+ ($*)}" >&2
 }
 
+# Planned results: what each stage of 'make check' must report.  check runs
+# each stage with STAGE set to its key, TREE/VERB (7.3/bench, 7.3/boot),
+# and before a tree runs writes to $PLAN the results scripts/plan derives
+# from the data.  A stage declares more, as soon as it knows them:
+#
+#	plan NAME...
+#
+# When a stage ends, each result planned for it and not recorded is a FAIL
+# ("planned by STAGE, not reported"), and a stage that exits non-zero
+# without recording a FAIL gets one named STAGE/exit: a check that dies
+# never counts as a pass.  Outside check (no STAGE) plan does nothing.
+PLAN=$RESULTS.plan
+plan() {
+	local name
+
+	[ -n "${STAGE:-}" ] || return 0
+	for name; do printf '%s %s\n' "$STAGE" "$name"; done >>"$PLAN"
+}
+
+# planned STAGE: the results planned for STAGE, once each.
+planned() { awk -v k="$1" '$1 == k && !seen[$2]++ { print $2 }' "$PLAN" 2>/dev/null; }
+
 kmake() {
 	make -s -j"$JOBS" CC='ccache $(CROSS_COMPILE)gcc' HOSTCC="ccache gcc" "$@"
 }
