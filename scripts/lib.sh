@@ -49,6 +49,10 @@ tree_field() {
 
 all_trees() { awk '!/^#/ && NF { print $1 }' "$TOP/trees"; }
 
+# The default tree, for make and the harness's own tests: the first line of
+# 'trees'.  Nothing else names a tree.
+default_tree() { all_trees | head -1; }
+
 check_tree() { tree_field "$1" 2 >/dev/null; }
 
 # Where things live for a tree.
