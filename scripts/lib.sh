@@ -135,7 +135,7 @@ result() {
 }
 
 # Planned results: what each stage of 'make check' must report.  check runs
-# each stage with STAGE set to its key, TREE/VERB (7.3/bench, 7.3/boot),
+# each stage with STAGE set to its key, TREE/VERB (TREE/bench, TREE/boot),
 # and before a tree runs writes to $PLAN the results scripts/plan derives
 # from the data.  A stage declares more, as soon as it knows them:
 #
