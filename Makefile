@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The verbs of README.md.  Each runs one script under scripts/ for TREE
-# (default 7.3, the newest); 'check' runs everything for every tree.
+# (default: the first line of 'trees', the newest); 'check' runs everything
+# for every tree.
 
-TREE ?= 7.3
+TREE ?= $(shell bash -c '. scripts/lib.sh && default_tree')
 S := scripts
 
 .PHONY: all deps fetch apply lint bisect build cross boot bench kconfig audit-config export check clean help

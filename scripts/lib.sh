@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shared helpers for the scripts under scripts/: paths, tree data, logging,
 # and the result log that 'make check' counts.  Sourced, never run.
 
@@ -48,6 +49,10 @@ tree_field() {
 
 all_trees() { awk '!/^#/ && NF { print $1 }' "$TOP/trees"; }
 
+# The default tree, for make and the harness's own tests: the first line of
+# 'trees'.  Nothing else names a tree.
+default_tree() { all_trees | head -1; }
+
 check_tree() { tree_field "$1" 2 >/dev/null; }
 
 # Where things live for a tree.
@@ -94,6 +99,31 @@ series_patches() {
 	grep -vE '^[[:space:]]*(#|$)' "$d/series" | sed "s|^|$d/|"
 }
 
+# The mmap fix, by its subject: bench reverts it for its control, and the
+# data check wants it in every series.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+MMAP_FIX='x86/devmem: Check the range of a /dev/mem mmap() only once'
+
+# bisect_objects PATCH SERIES_PATCH...: the kernel objects bisect builds
+# for PATCH: those it changes or, for a patch that changes only headers or
+# Kconfig, those the whole series changes.
+bisect_objects() {
+	local p=$1
+
+	shift
+	if [ -n "$(objects_of "$p")" ]; then
+		objects_of "$p"
+	elif grep -qE '^\+\+\+ b/(include|arch)/.*\.h$|^\+\+\+ b/.*Kconfig' "$p"; then
+		objects_of "$@"
+	fi
+}
+
+# kselftests_of PATCH: the kselftests (directories) a patch changes.
+kselftests_of() { sed -n 's|^+++ b/tools/testing/selftests/\([^/]*\)/.*|\1|p' "$1" | sort -u; }
+
+# stable_patches PATCH...: those marked for stable.
+stable_patches() { grep -l '^Cc: stable@vger.kernel.org' "$@"; }
+
 # Record a test result for 'make check': result NAME PASS|FAIL|SKIP [why].
 result() {
 	local name=$1 verdict=$2
@@ -103,6 +133,28 @@ result() {
 	printf '%s %s %s\n' "$verdict" "$name" "$*" >>"$RESULTS"
 	printf '[%s] %-4s %s%s\n' "$(elapsed)" "$verdict" "$name" "${*:+ ($*)}" >&2
 }
+
+# Planned results: what each stage of 'make check' must report.  check runs
+# each stage with STAGE set to its key, TREE/VERB (TREE/bench, TREE/boot),
+# and before a tree runs writes to $PLAN the results scripts/plan derives
+# from the data.  A stage declares more, as soon as it knows them:
+#
+#	plan NAME...
+#
+# When a stage ends, each result planned for it and not recorded is a FAIL
+# ("planned by STAGE, not reported"), and a stage that exits non-zero
+# without recording a FAIL gets one named STAGE/exit: a check that dies
+# never counts as a pass.  Outside check (no STAGE) plan does nothing.
+PLAN=$RESULTS.plan
+plan() {
+	local name
+
+	[ -n "${STAGE:-}" ] || return 0
+	for name; do printf '%s %s\n' "$STAGE" "$name"; done >>"$PLAN"
+}
+
+# planned STAGE: the results planned for STAGE, once each.
+planned() { awk -v k="$1" '$1 == k && !seen[$2]++ { print $2 }' "$PLAN" 2>/dev/null; }
 
 kmake() {
 	make -s -j"$JOBS" CC='ccache $(CROSS_COMPILE)gcc' HOSTCC="ccache gcc" "$@"
