@@ -243,7 +243,7 @@ guest_kernel() {
 	[ -n "$o" ] || o=$(objdir "$tree" "$variant-x86_64")
 	mkdir -p "$out"
 	[ -z "$(git -C "$src" status --porcelain)" ] || die "$tree: $src has changes that are not committed"
-	key="$(git -C "$src" rev-parse HEAD^{tree}) $(cat "$sim" "$frag" | sha256sum | cut -c1-16)"
+	key="$(git -C "$src" rev-parse "HEAD^{tree}") $(cat "$sim" "$frag" | sha256sum | cut -c1-16)"
 	if [ -f "$out/bzImage-$variant" ] && [ "$(cat "$out/bzImage-$variant.key" 2>/dev/null)" = "$key" ]; then
 		log "$tree: the $variant kernel is up to date"
 		return 0
