@@ -38,13 +38,21 @@ log() { printf '[%s] %s: %s\n' "$(elapsed)" "$PROG" "$*" >&2; }
 die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 
 # tree_field TREE COLUMN: a column of the 'trees' table (2 package,
-# 3 version, 4 suite).  Dies on an unknown tree.
+# 3 version, 4 suite).  Dies on an unknown tree.  The subject prefix, the
+# rest of the line from column 5, is subject_prefix's.
 tree_field() {
 	local v
 
 	v=$(awk -v t="$1" -v c="$2" '!/^#/ && $1 == t { print $c }' "$TOP/trees")
 	[ -n "$v" ] || die "unknown tree '$1' (known: $(all_trees | paste -sd' '))"
 	echo "$v"
+}
+
+# subject_prefix TREE: what 'git format-patch' puts in the brackets of
+# the tree's subjects before "N/M" ("PATCH v6", "PATCH v6 6.12").
+subject_prefix() {
+	check_tree "$1" || return 1
+	awk -v t="$1" '!/^#/ && $1 == t { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print }' "$TOP/trees"
 }
 
 all_trees() { awk '!/^#/ && NF { print $1 }' "$TOP/trees"; }
