@@ -39,6 +39,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -51,9 +52,16 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/utsname.h>
 #include <linux/capability.h>
-#if defined(__x86_64__) || defined(__i386__)
+/*
+ * CPUID only in x86-64 builds: x86 confidential guests run 64-bit kernels
+ * (INTEL_TDX_GUEST and AMD_MEM_ENCRYPT depend on X86_64), and some
+ * compilers ship a <cpuid.h> that stops the build on other targets.
+ */
+#ifdef __x86_64__
 #include <cpuid.h>
+#define HAVE_CPUID	1
 #endif
 
 #include "../kselftest_harness.h"
@@ -139,7 +147,7 @@ static unsigned int hyperv_isolation(void)
 	unsigned int type = 0;
 	const char *p;
 
-#if defined(__x86_64__) || defined(__i386__)
+#ifdef HAVE_CPUID
 	unsigned int eax, ebx, ecx, edx;
 
 	__cpuid(0x40000000, eax, ebx, ecx, edx);
@@ -153,14 +161,16 @@ static unsigned int hyperv_isolation(void)
 	}
 #endif
 	p = strstr(kernel_log(), "Hyper-V: Isolation Config: Group A ");
-	if (!type && p && (p = strstr(p, "Group B ")))
+	if (p)
+		p = strstr(p, "Group B ");
+	if (!type && p)
 		type = strtoul(p + 8, NULL, 16) & 0xf;
 	return type;
 }
 
 static bool cpuid_tdx(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
+#ifdef HAVE_CPUID
 	unsigned int eax, sig[3];
 
 	__cpuid_count(0x21, 0, eax, sig[0], sig[2], sig[1]);
@@ -168,6 +178,17 @@ static bool cpuid_tdx(void)
 #else
 	return false;
 #endif
+}
+
+/* Say why in @why, and return true. */
+static bool because(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return true;
 }
 
 /* A confidential guest signal, described in @why. */
@@ -192,24 +213,25 @@ static bool cc_signal(char *why, size_t len)
 	char buf[16];
 
 	if (has_word(flags, "tdx_guest"))
-		return snprintf(why, len, "tdx_guest in /proc/cpuinfo");
-	if (has_word(flags, "hypervisor") && (has_word(flags, "sev") ||
-	    has_word(flags, "sev_es") || has_word(flags, "sev_snp")))
-		return snprintf(why, len, "hypervisor and sev flags in /proc/cpuinfo");
+		return because(why, len, "tdx_guest in /proc/cpuinfo");
+	if (has_word(flags, "hypervisor") &&
+	    (has_word(flags, "sev") || has_word(flags, "sev_es") ||
+	     has_word(flags, "sev_snp")))
+		return because(why, len, "hypervisor and sev flags in /proc/cpuinfo");
 	if (cpuid_tdx())
-		return snprintf(why, len, "CPUID 0x21 is IntelTDX");
+		return because(why, len, "CPUID 0x21 is IntelTDX");
 	for (i = 0; i < ARRAY_SIZE(nodes); i++)
 		if (exists(nodes[i]))
-			return snprintf(why, len, "%s exists", nodes[i]);
+			return because(why, len, "%s exists", nodes[i]);
 	for (i = 0; i < ARRAY_SIZE(files); i++)
 		if (slurp(files[i], buf, sizeof(buf))[0] == '1')
-			return snprintf(why, len, "%s is 1", files[i]);
+			return because(why, len, "%s is 1", files[i]);
 	iso = hyperv_isolation();
 	if (iso == 2 || iso == 3)
-		return snprintf(why, len, "Hyper-V isolation type %u", iso);
+		return because(why, len, "Hyper-V isolation type %u", iso);
 	for (i = 0; i < ARRAY_SIZE(lines); i++)
 		if (strstr(kernel_log(), lines[i]))
-			return snprintf(why, len, "kernel log: %s", lines[i]);
+			return because(why, len, "kernel log: %s", lines[i]);
 	return false;
 }
 
@@ -254,7 +276,7 @@ static bool locked_down(char *why, size_t len)
 
 	if (!strstr(slurp("/sys/kernel/security/lockdown", buf, sizeof(buf)),
 		    "[none]") && buf[0])
-		return snprintf(why, len, "kernel lockdown: %s", buf);
+		return because(why, len, "kernel lockdown: %s", buf);
 	return false;
 }
 
@@ -344,8 +366,9 @@ static void open_needs_rawio(struct __test_metadata *_metadata,
 	close(fd);
 	err = open_without_rawio(path);
 	ASSERT_NE(SETUP_FAILED, err) TH_LOG("cannot drop CAP_SYS_RAWIO");
-	ASSERT_EQ(EPERM, err) TH_LOG("open %s without CAP_SYS_RAWIO: %s",
-				      path, err ? strerror(err) : "works");
+	ASSERT_EQ(EPERM, err)
+		TH_LOG("open %s without CAP_SYS_RAWIO: %s", path,
+		       err ? strerror(err) : "works");
 }
 
 TEST(plain_open_mem_needs_rawio) { open_needs_rawio(_metadata, "/dev/mem"); }
@@ -402,15 +425,16 @@ FIXTURE(strict) {
 FIXTURE_SETUP(strict)
 {
 	unsigned long long end;
+	struct utsname u;
 	char why[WHY];
 	void *map;
 
 	self->fd = -1;
 	if (skip_mode(false, why, sizeof(why)))
 		SKIP(return, "%s", why);
-#if !defined(__x86_64__) && !defined(__i386__)
-	SKIP(return, "the low 1 MiB rules of devmem_is_allowed() are x86's");
-#endif
+	if (uname(&u) || (strcmp(u.machine, "x86_64") &&
+			  !(u.machine[0] == 'i' && !strcmp(u.machine + 2, "86"))))
+		SKIP(return, "the low 1 MiB rules of devmem_is_allowed() are x86's");
 	if (!exists("/dev/mem"))
 		SKIP(return, "no /dev/mem");
 	if (!ram_range(false, &self->high, &end))
