@@ -237,43 +237,86 @@ checkpatch_ok() {
 # initramfs images live in guest_dir.
 guest_dir() { echo "$BUILD/$1/guest"; }
 
-# guest_kernel TREE VARIANT SRC [O]: the x86_64 guest kernel of the commit
-# checked out in SRC, built in O (default build/TREE/VARIANT-x86_64) with
-# tests/cc-sim.patch (test only) put in and taken out again, as
-# $(guest_dir TREE)/bzImage-VARIANT.  Nothing is built when that image is
-# of the same source tree, patch and configuration.  ccache hashes paths
-# relative to O, so a SRC at ../src from O shares the series' objects.
-guest_kernel() {
-	local tree=$1 variant=$2 src=$3 sim=$TOP/tests/cc-sim.patch
-	local frag=$TOP/config/guest.config out o=$4 key
+# variant_tree TREE VARIANT: the source tree (a git tree object) of a guest
+# kernel: 'series' (the series' worktree HEAD), 'base', or 'nofix' (the
+# series with the mmap fix, MMAP_FIX, reverted: bench's control).  nofix
+# is made in a private index: no worktree moves.
+variant_tree() {
+	local src fix idx tree
 
+	src=$(work_src "$1")
+	case $2 in
+	series)	git -C "$src" rev-parse 'HEAD^{tree}' ;;
+	base)	git -C "$src" rev-parse 'base^{tree}' ;;
+	nofix)
+		fix=$(git -C "$src" log --format='%H %s' base..HEAD |
+			awk -v s="$MMAP_FIX" 'substr($0, 42) == s { print $1 }')
+		[ -n "$fix" ] || die "series/$1 has no patch '$MMAP_FIX'"
+		idx=$(mktemp)
+		GIT_INDEX_FILE=$idx git -C "$src" read-tree HEAD &&
+			git -C "$src" diff "$fix^" "$fix" |
+			GIT_INDEX_FILE=$idx git -C "$src" apply --cached -R &&
+			tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
+		rm -f "$idx"
+		[ -n "$tree" ] || die "$1: '$MMAP_FIX' does not revert cleanly"
+		echo "$tree" ;;
+	*)	die "unknown guest kernel '$2' (series, base or nofix)" ;;
+	esac
+}
+
+# guest_kernel TREE VARIANT: the x86_64 guest kernel (tinyconfig plus
+# config/guest.config, with tests/cc-sim.patch: test only) of a variant
+# (see variant_tree), as $(guest_dir TREE)/bzImage-VARIANT.  Nothing is
+# built when that image is of the same source tree, patch and
+# configuration.
+#
+# Every variant is built in the series' worktree, build/TREE/src, and in
+# one object directory, build/TREE/guest-x86_64: the worktree is switched
+# to the variant's files for the build (git read-tree: only the files that
+# differ are rewritten) and reset to its HEAD after it, so make rebuilds
+# only what the variant changes and ccache finds the rest.  A run killed
+# half way leaves the worktree changed, and apply puts the series back.
+# On failure, records a FAIL for TREE/VARIANT/config or TREE/VARIANT/bzImage.
+guest_kernel() {
+	local tree=$1 variant=$2 sim=$TOP/tests/cc-sim.patch frag=$TOP/config/guest.config
+	local src out o key vtree t ok=0
+
+	src=$(work_src "$tree")
 	out=$(guest_dir "$tree")
-	[ -n "$o" ] || o=$(objdir "$tree" "$variant-x86_64")
-	mkdir -p "$out"
-	[ -z "$(git -C "$src" status --porcelain)" ] || die "$tree: $src has changes that are not committed"
-	key="$(git -C "$src" rev-parse "HEAD^{tree}") $(cat "$sim" "$frag" | sha256sum | cut -c1-16)"
+	o=$(objdir "$tree" guest-x86_64)
+	mkdir -p "$out" "$o"
+	[ -z "$(git -C "$src" status --porcelain)" ] ||
+		die "$tree: ${src#"$TOP"/} has changes that are not committed (run: make apply TREE=$tree)"
+	vtree=$(variant_tree "$tree" "$variant") || return 1
+	key="$vtree $(cat "$sim" "$frag" | sha256sum | cut -c1-16)"
 	if [ -f "$out/bzImage-$variant" ] && [ "$(cat "$out/bzImage-$variant.key" 2>/dev/null)" = "$key" ]; then
 		log "$tree: the $variant kernel is up to date"
 		return 0
 	fi
 	rm -f "$out/bzImage-$variant" "$out/bzImage-$variant.key"
-	log "$tree: building the $variant kernel with tests/cc-sim.patch"
-	git -C "$src" apply "$sim" || { result "$tree/guest/$variant-kernel" FAIL "tests/cc-sim.patch does not apply"; return 1; }
+	log "$tree: building the $variant kernel with tests/cc-sim.patch in ${o#"$TOP"/}"
+	t=$(date +%s)
 	# shellcheck disable=SC2064
-	trap "git -C '$src' apply -R '$sim'" EXIT
-	if kconfig "$src" "$o" "$frag" ARCH=x86_64 &&
-	   [ -z "$(config_missing "$o" "$frag")" ] &&
-	   kmake -C "$src" O="$o" ARCH=x86_64 bzImage >"$o/guest-build.log" 2>&1; then
+	trap "git -C '$src' reset -q --hard HEAD" EXIT
+	git -C "$src" read-tree -u --reset "$vtree" || die "$tree: cannot switch $src to the $variant files"
+	if ! git -C "$src" apply "$sim"; then
+		result "$tree/$variant/bzImage" FAIL "tests/cc-sim.patch does not apply"
+	elif ! kconfig "$src" "$o" "$frag" ARCH=x86_64 >"$o/guest-build.log" 2>&1; then
+		result "$tree/$variant/config" FAIL "kconfig failed: see ${o#"$TOP"/}/guest-build.log"
+	elif [ -n "$(config_missing "$o" "$frag")" ]; then
+		result "$tree/$variant/config" FAIL "Kconfig dropped: $(config_missing "$o" "$frag" | paste -sd' ')"
+	elif ! kmake -C "$src" O="$o" ARCH=x86_64 bzImage >>"$o/guest-build.log" 2>&1; then
+		tail -20 "$o/guest-build.log" >&2
+		result "$tree/$variant/bzImage" FAIL "see ${o#"$TOP"/}/guest-build.log"
+	else
 		cp "$o/arch/x86/boot/bzImage" "$out/bzImage-$variant"
 		echo "$key" >"$out/bzImage-$variant.key"
-		git -C "$src" apply -R "$sim"
-		trap - EXIT
-		return 0
+		ok=1
 	fi
-	git -C "$src" apply -R "$sim"
+	git -C "$src" reset -q --hard HEAD
 	trap - EXIT
-	result "$tree/guest/$variant-kernel" FAIL "see ${o#"$TOP"/}/guest-build.log"
-	return 1
+	[ "$ok" = 1 ] || return 1
+	log "$tree: the $variant kernel built in $(($(date +%s) - t))s"
 }
 
 # initramfs ROOT OUT: ROOT, with busybox, /dev/console and tests/init
