@@ -6,13 +6,13 @@
 TREE ?= $(shell bash -c '. scripts/lib.sh && default_tree')
 S := scripts
 
-.PHONY: all deps fetch apply lint bisect build cross boot bench kconfig audit-config export check clean help
+.PHONY: all deps deps-main fetch apply lint bisect build cross boot bench kconfig audit-config export check clean help
 
 # The main job: the series on the newest tree, built, and the kselftest run
 # in plain and simulated confidential guests, with and without the series.
 all: export RESULTS = $(CURDIR)/build/main.results
 all: export T0 := $(shell date +%s)
-all: deps
+all: deps-main
 	@mkdir -p build && rm -f build/main.results
 	$(S)/fetch $(TREE)
 	$(S)/apply $(TREE)
@@ -20,8 +20,12 @@ all: deps
 	$(S)/boot $(TREE)
 	@$(S)/summary
 
+# What everything needs (make check), and what the main job needs.
 deps:
-	$(S)/deps
+	$(S)/deps check
+
+deps-main:
+	$(S)/deps main
 
 fetch: deps
 	$(S)/fetch $(TREE)
