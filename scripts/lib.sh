@@ -129,6 +129,15 @@ bisect_objects() {
 # kselftests_of PATCH: the kselftests (directories) a patch changes.
 kselftests_of() { sed -n 's|^+++ b/tools/testing/selftests/\([^/]*\)/.*|\1|p' "$1" | sort -u; }
 
+# check_arches: every row of 'arches' says where it runs, in its fifth
+# column: 'all' trees, or the 'newest' only (cross and plan read it).
+check_arches() {
+	local bad
+
+	bad=$(awk '!/^#/ && NF && $5 != "all" && $5 != "newest" { print $1 ": \047" $5 "\047"; exit }' "$TOP/arches")
+	[ -z "$bad" ] || die "arches: $bad in the fifth column, not 'all' or 'newest'"
+}
+
 # stable_patches PATCH...: those marked for stable.
 stable_patches() { grep -l '^Cc: stable@vger.kernel.org' "$@"; }
 
