@@ -173,8 +173,15 @@ plan() {
 # planned STAGE: the results planned for STAGE, once each.
 planned() { awk -v k="$1" '$1 == k && !seen[$2]++ { print $2 }' "$PLAN" 2>/dev/null; }
 
+# Kernel objects are cached in ccache's depend mode: a miss runs the
+# compiler once and takes the key from its dependency file, where the
+# default mode runs the preprocessor first and hashes its output.  A
+# guest kernel with ccache cold took 8.3 minutes here instead of 10.5.
+# Host programs (objtool among them) stay in the default mode: their
+# -MT names an absolute path, which depend mode would hash, and a fresh
+# clone would miss them all.
 kmake() {
-	make -s -j"$JOBS" CC='ccache $(CROSS_COMPILE)gcc' HOSTCC="ccache gcc" "$@"
+	make -s -j"$JOBS" CC='env CCACHE_DEPEND=1 ccache $(CROSS_COMPILE)gcc' HOSTCC="ccache gcc" "$@"
 }
 
 # Fail early, with the place named, when a disk is short of space.
