@@ -195,15 +195,51 @@ need_space() {
 		die "not enough disk space in $dir: ${avail} MB free, ${mb} MB needed"
 }
 
+# kconfig_key SRC FRAGMENT [make args]: a name for what 'tinyconfig plus
+# FRAGMENT' gives in SRC, a git tree: the make arguments, the fragment, the
+# versions of the tools Kconfig asks ($(CROSS_COMPILE)gcc and ld, gcc,
+# pahole, rustc), and the Kconfig files, scripts/, the top Makefile and the
+# tiny configurations, as committed (their blob ids) and as changed in the
+# worktree (the diff).  Fails where SRC is not the top of a git tree.
+kconfig_key() {
+	local src=$1 frag=$2 cross='' a
+	local paths=(Makefile scripts kernel/configs ':(glob)**/Kconfig*' ':(glob)arch/*/configs/*tiny*')
+
+	shift 2
+	for a; do case $a in CROSS_COMPILE=*) cross=${a#*=} ;; esac; done
+	[ "$(git -C "$src" rev-parse --show-toplevel 2>/dev/null)" -ef "$src" ] || return 1
+	{
+		printf '%s\n' "$@" && cat "$frag" &&
+		for a in "${cross}gcc" "${cross}ld" gcc pahole rustc; do
+			"$a" --version 2>/dev/null | sed -n 1p || echo "no $a"
+		done &&
+		git -C "$src" ls-files -s -- "${paths[@]}" &&
+		git -C "$src" diff -- "${paths[@]}"
+	} | sha256sum | cut -c1-32
+}
+
 # kconfig SRC O FRAGMENT [make args]: tinyconfig plus FRAGMENT in O=.
+# Kconfig's answer depends only on what kconfig_key names, and takes 10 to
+# 15 s a run here, so each answer is kept in $CACHE/kconfig under its key:
+# a hit copies it, and leaves a .config with the same content untouched so
+# that make rebuilds nothing.  KCONFIG_CACHE=0 always asks Kconfig.
 kconfig() {
-	local src=$1 o=$2 frag=$3
+	local src=$1 o=$2 frag=$3 key='' c
 
 	shift 3
 	mkdir -p "$o"
+	if [ "${KCONFIG_CACHE:-1}" != 0 ] && key=$(kconfig_key "$src" "$frag" "$@"); then
+		c=$CACHE/kconfig/$key.config
+		if [ -f "$c" ]; then
+			cmp -s "$c" "$o/.config" || cp "$c" "$o/.config"
+			return
+		fi
+	fi
 	kmake -C "$src" O="$o" "$@" tinyconfig >/dev/null &&
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$frag" >/dev/null &&
-		kmake -C "$src" O="$o" "$@" olddefconfig >/dev/null
+		kmake -C "$src" O="$o" "$@" olddefconfig >/dev/null || return 1
+	[ -n "$key" ] || return 0
+	mkdir -p "$CACHE/kconfig" && cp "$o/.config" "$c.$$" && mv -f "$c.$$" "$c"
 }
 
 # config_missing O FRAGMENT: the lines of FRAGMENT that the .config in O
