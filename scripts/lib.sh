@@ -71,7 +71,8 @@ objdir() { echo "$BUILD/$1/$2"; }		# O= directory: TREE VARIANT-ARCH
 
 # worktree_at REPO DIR COMMIT: DIR, a worktree of REPO, clean and detached
 # at COMMIT; made when missing.  -f -f: a run killed while making it
-# leaves it locked.
+# leaves it locked.  A kernel tree's checkout writes 80000 files; one
+# worker a core takes 25 s here where one alone takes 40.
 worktree_at() {
 	local repo=$1 dir=$2 commit=$3
 
@@ -80,13 +81,14 @@ worktree_at() {
 		rm -rf "$dir"
 		git -C "$repo" worktree prune
 		mkdir -p "$(dirname "$dir")"
-		git -C "$repo" worktree add -q -f -f --detach "$dir" "$commit" ||
+		git -C "$repo" -c checkout.workers="$JOBS" worktree add -q -f -f --detach "$dir" "$commit" ||
 			die "cannot make a worktree of $repo in $dir"
 		return
 	fi
 	git -C "$dir" am --abort >/dev/null 2>&1
 	git -C "$dir" revert --abort >/dev/null 2>&1
-	git -C "$dir" checkout -q -f --detach "$commit" && git -C "$dir" clean -q -fdx ||
+	git -C "$dir" -c checkout.workers="$JOBS" checkout -q -f --detach "$commit" &&
+		git -C "$dir" clean -q -fdx ||
 		die "cannot reset $dir to $commit"
 }
 
