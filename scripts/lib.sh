@@ -220,6 +220,13 @@ kconfig_key() {
 	} | sha256sum | cut -c1-32
 }
 
+# keep FILE NAME: FILE as $CACHE/kconfig/NAME, moved in place whole, so a
+# run killed half way never leaves a part of an answer there.
+keep() {
+	mkdir -p "$CACHE/kconfig" && cp "$1" "$CACHE/kconfig/$2.$$" &&
+		mv -f "$CACHE/kconfig/$2.$$" "$CACHE/kconfig/$2"
+}
+
 # kconfig SRC O FRAGMENT [make args]: tinyconfig plus FRAGMENT in O=.
 # Kconfig's answer depends only on what kconfig_key names, and takes 10 to
 # 15 s a run here, so each answer is kept in $CACHE/kconfig under its key:
@@ -240,8 +247,7 @@ kconfig() {
 	kmake -C "$src" O="$o" "$@" tinyconfig >/dev/null &&
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$frag" >/dev/null &&
 		kmake -C "$src" O="$o" "$@" olddefconfig >/dev/null || return 1
-	[ -n "$key" ] || return 0
-	mkdir -p "$CACHE/kconfig" && cp "$o/.config" "$c.$$" && mv -f "$c.$$" "$c"
+	[ -z "$key" ] || keep "$o/.config" "$key.config"
 }
 
 # config_missing O FRAGMENT: the lines of FRAGMENT that the .config in O
