@@ -293,9 +293,62 @@ checkpatch_ok() {
 	return 1
 }
 
-# The guests of the boot tests and the benchmark.  Their kernels and
-# initramfs images live in guest_dir.
+# The guests of the boot tests and the benchmark, one row each in 'guests'
+# (its header says what each column is).  Their kernels and initramfs
+# images live in guest_dir.
 guest_dir() { echo "$BUILD/$1/guest"; }
+all_guests() { awk -F'\t' '!/^#/ && NF { print $1 }' "$TOP/guests"; }
+default_guest() { all_guests | head -1; }
+
+# guest_field GUEST N: column N of the guest's row.
+guest_field() {
+	local v
+
+	v=$(awk -F'\t' -v g="$1" -v n="$2" '!/^#/ && $1 == g { print $n; exit }' "$TOP/guests")
+	[ -n "$v" ] || die "guests: no row '$1', or it has no column $2"
+	echo "$v"
+}
+
+# guest_make_args GUEST: make's ARCH= and CROSS_COMPILE= for it, a line each.
+guest_make_args() {
+	local cross
+
+	echo "ARCH=$(guest_field "$1" 2)"
+	cross=$(guest_field "$1" 3)
+	[ "$cross" = - ] || echo "CROSS_COMPILE=$cross"
+}
+
+# guest_cc GUEST: the compiler of the guest's programs.
+guest_cc() {
+	local cross
+
+	cross=$(guest_field "$1" 3)
+	[ "$cross" != - ] || cross=
+	echo "${cross}gcc"
+}
+
+# srcarch ARCH: the directory under arch/ of a kernel ARCH=, as the top
+# Makefile maps it.
+srcarch() {
+	case $1 in
+	i386|x86_64)		echo x86 ;;
+	sparc32|sparc64)	echo sparc ;;
+	parisc64)		echo parisc ;;
+	*)			echo "$1" ;;
+	esac
+}
+
+# guest_can_be_cc TREE GUEST: the tree's base lets a guest of that
+# architecture be confidential: its arch/*/Kconfig selects
+# ARCH_HAS_CC_PLATFORM.  Without it cc_platform_has() is the generic stub
+# of <linux/cc_platform.h>, always false.
+guest_can_be_cc() {
+	git -C "$(tree_repo "$1")" grep -q -e 'select ARCH_HAS_CC_PLATFORM' base -- \
+		"arch/$(srcarch "$(guest_field "$2" 2)")/Kconfig"
+}
+
+# guest_image TREE GUEST VARIANT: where guest_kernel puts that kernel.
+guest_image() { echo "$(guest_dir "$1")/$2-$3"; }
 
 # variant_tree TREE VARIANT: the source tree (a git tree object) of a guest
 # kernel: 'series' (the series' worktree HEAD), 'base', or 'nofix' (the
@@ -324,81 +377,101 @@ variant_tree() {
 	esac
 }
 
-# guest_kernel TREE VARIANT: the x86_64 guest kernel (tinyconfig plus
-# config/guest.config, with tests/cc-sim.patch: test only) of a variant
-# (see variant_tree), as $(guest_dir TREE)/bzImage-VARIANT.  Nothing is
-# built when that image is of the same source tree, patch and
-# configuration.
+# guest_kernel TREE VARIANT [GUEST]: the guest kernel of a variant (see
+# variant_tree) for GUEST (default: the first row of 'guests'): tinyconfig
+# plus the guest's fragment, with its simulation patch (tests/: test
+# only), as guest_image.  Nothing is built when that image is of the same
+# source tree, patch, configuration and make arguments.
 #
 # Every variant is built in the series' worktree, build/TREE/src, and in
-# one object directory, build/TREE/guest-x86_64: the worktree is switched
-# to the variant's files for the build (git read-tree: only the files that
-# differ are rewritten) and reset to its HEAD after it, so make rebuilds
-# only what the variant changes and ccache finds the rest.  A run killed
-# half way leaves the worktree changed, and apply puts the series back.
-# On failure, records a FAIL for TREE/VARIANT/config or TREE/VARIANT/bzImage.
+# one object directory per guest, build/TREE/guest-GUEST: the worktree is
+# switched to the variant's files for the build (git read-tree: only the
+# files that differ are rewritten) and reset to its HEAD after it, so make
+# rebuilds only what the variant changes and ccache finds the rest.  A run
+# killed half way leaves the worktree changed, and apply puts the series
+# back.  On failure, records a FAIL for TREE/GUEST/VARIANT/config or
+# TREE/GUEST/VARIANT/kernel.
 guest_kernel() {
-	local tree=$1 variant=$2 sim=$TOP/tests/cc-sim.patch frag=$TOP/config/guest.config
-	local src out o key vtree t ok=0
+	local tree=$1 variant=$2 g=${3:-}
+	local sim frag img src out o key vtree t ok=0 res
+	local -a margs
 
+	[ -n "$g" ] || g=$(default_guest)
+	sim=$TOP/$(guest_field "$g" 8) && frag=$TOP/$(guest_field "$g" 7) &&
+		img=$(guest_field "$g" 6) || return 1
+	mapfile -t margs < <(guest_make_args "$g")
 	src=$(work_src "$tree")
 	out=$(guest_dir "$tree")
-	o=$(objdir "$tree" guest-x86_64)
+	o=$(objdir "$tree" "guest-$g")
+	res=$tree/$g/$variant
 	mkdir -p "$out" "$o"
 	[ -z "$(git -C "$src" status --porcelain)" ] ||
 		die "$tree: ${src#"$TOP"/} has changes that are not committed (run: make apply TREE=$tree)"
 	vtree=$(variant_tree "$tree" "$variant") || return 1
-	key="$vtree $(cat "$sim" "$frag" | sha256sum | cut -c1-16)"
-	if [ -f "$out/bzImage-$variant" ] && [ "$(cat "$out/bzImage-$variant.key" 2>/dev/null)" = "$key" ]; then
-		log "$tree: the $variant kernel is up to date"
+	key="$vtree $(cat "$sim" "$frag" | sha256sum | cut -c1-16) ${margs[*]}"
+	if [ -f "$(guest_image "$tree" "$g" "$variant")" ] &&
+	   [ "$(cat "$(guest_image "$tree" "$g" "$variant").key" 2>/dev/null)" = "$key" ]; then
+		log "$tree: the $g $variant kernel is up to date"
 		return 0
 	fi
-	rm -f "$out/bzImage-$variant" "$out/bzImage-$variant.key"
-	log "$tree: building the $variant kernel with tests/cc-sim.patch in ${o#"$TOP"/}"
+	rm -f "$(guest_image "$tree" "$g" "$variant")" "$(guest_image "$tree" "$g" "$variant").key"
+	log "$tree: building the $g $variant kernel with ${sim#"$TOP"/} in ${o#"$TOP"/}"
 	t=$(date +%s)
 	# shellcheck disable=SC2064
 	trap "git -C '$src' reset -q --hard HEAD" EXIT
 	git -C "$src" read-tree -u --reset "$vtree" || die "$tree: cannot switch $src to the $variant files"
 	if ! git -C "$src" apply "$sim"; then
-		result "$tree/$variant/bzImage" FAIL "tests/cc-sim.patch does not apply"
-	elif ! kconfig "$src" "$o" "$frag" ARCH=x86_64 >"$o/guest-build.log" 2>&1; then
-		result "$tree/$variant/config" FAIL "kconfig failed: see ${o#"$TOP"/}/guest-build.log"
+		result "$res/kernel" FAIL "${sim#"$TOP"/} does not apply"
+	elif ! kconfig "$src" "$o" "$frag" "${margs[@]}" >"$o/guest-build.log" 2>&1; then
+		result "$res/config" FAIL "kconfig failed: see ${o#"$TOP"/}/guest-build.log"
 	elif [ -n "$(config_missing "$o" "$frag")" ]; then
-		result "$tree/$variant/config" FAIL "Kconfig dropped: $(config_missing "$o" "$frag" | paste -sd' ')"
-	elif ! kmake -C "$src" O="$o" ARCH=x86_64 bzImage >>"$o/guest-build.log" 2>&1; then
+		result "$res/config" FAIL "Kconfig dropped: $(config_missing "$o" "$frag" | paste -sd' ')"
+	elif ! kmake -C "$src" O="$o" "${margs[@]}" "$(basename "$img")" >>"$o/guest-build.log" 2>&1; then
 		tail -20 "$o/guest-build.log" >&2
-		result "$tree/$variant/bzImage" FAIL "see ${o#"$TOP"/}/guest-build.log"
+		result "$res/kernel" FAIL "see ${o#"$TOP"/}/guest-build.log"
 	else
-		cp "$o/arch/x86/boot/bzImage" "$out/bzImage-$variant"
-		echo "$key" >"$out/bzImage-$variant.key"
+		cp "$o/$img" "$(guest_image "$tree" "$g" "$variant")"
+		echo "$key" >"$(guest_image "$tree" "$g" "$variant").key"
 		ok=1
 	fi
 	git -C "$src" reset -q --hard HEAD
 	trap - EXIT
 	[ "$ok" = 1 ] || return 1
-	log "$tree: the $variant kernel built in $(($(date +%s) - t))s"
+	log "$tree: the $g $variant kernel built in $(($(date +%s) - t))s"
 }
 
-# initramfs ROOT OUT: ROOT, with busybox, /dev/console and tests/init
-# added, as a gzipped cpio archive in OUT.
+# initramfs GUEST ROOT OUT: ROOT, with /dev/console and the guest's init
+# added, as a gzipped cpio archive in OUT.  The init is tests/init with
+# the host's busybox ('busybox' in the guest's row: the host's
+# architecture only), or tests/init.c built static ('static').
 initramfs() {
-	mkdir -p "$1"/{bin,dev,proc,sys}
-	cp /bin/busybox "$1/bin/busybox" &&
-		cp "$TOP/tests/init" "$1/init" && chmod +x "$1/init" || return 1
-	[ -e "$1/dev/console" ] || mknod -m 600 "$1/dev/console" c 5 1 || return 1
-	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
+	local g=$1 root=$2 out=$3
+
+	mkdir -p "$root"/{bin,dev,proc,sys}
+	case $(guest_field "$g" 9) in
+	busybox) cp /bin/busybox "$root/bin/busybox" &&
+		 cp "$TOP/tests/init" "$root/init" && chmod +x "$root/init" || return 1 ;;
+	static)	 "$(guest_cc "$g")" -O2 -Wall -Wextra -Werror -static -o "$root/init" \
+			"$TOP/tests/init.c" || return 1 ;;
+	*)	 die "guests: $g: unknown init '$(guest_field "$g" 9)' (busybox or static)" ;;
+	esac
+	[ -e "$root/dev/console" ] || mknod -m 600 "$root/dev/console" c 5 1 || return 1
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
 }
 
-# qemu_guest KERNEL INITRD APPEND LOG [QEMU ARGS]: boot under QEMU (TCG)
-# until the guest powers off; its console, without CRs, goes to LOG.
+# qemu_guest GUEST KERNEL INITRD APPEND LOG [QEMU ARGS]: boot under QEMU
+# (TCG) until the guest powers off; its console, without CRs, goes to LOG.
 qemu_guest() {
-	local kernel=$1 initrd=$2 append=$3 log=$4
+	local g=$1 kernel=$2 initrd=$3 append=$4 log=$5 console
+	local -a qemu
 
-	shift 4
-	timeout 300 qemu-system-x86_64 -machine pc -cpu max -m 512M -smp 1 \
+	shift 5
+	read -ra qemu <<<"$(guest_field "$g" 4)"
+	console=$(guest_field "$g" 5)
+	timeout 300 "${qemu[@]}" -m 512M -smp 1 \
 		-nographic -no-reboot -nic none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=4 $append" \
+		-append "console=$console panic=-1 quiet loglevel=4 $append" \
 		"$@" </dev/null 2>&1 | tr -d '\r' >"$log"
 }
 
