@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test only: /init of a guest with no busybox (arm64 here: Debian has no
+ * busybox for it to install).  Built static.  It speaks tests/init's
+ * protocol, for the steps that need no other program: runs the steps
+ * named by devmem_steps=a,b,... on the kernel command line, each between
+ * the markers the harness reads,
+ *   @@STEP <n> <name> BEGIN ... @@STEP <n> <name> END rc=<exit code>
+ * then prints @@DONE and powers off.  Steps:
+ *   test, test0    /devmem (the kselftest), test0 with DEVMEM_TEST_CC=0
+ *   fake-<signal>  fake one confidential guest signal from user space, as
+ *                  tests/init does (not the x86 /proc/cpuinfo flags)
+ *   unfake         take every faked signal away again
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static const char * const fake_mounts[] = {
+	"/sys/devices/platform", "/sys/firmware", "/sys/devices/system/cpu",
+};
+
+static int put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ok;
+
+	if (fd < 0) {
+		printf("init: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	if (!ok)
+		printf("init: write %s: %s\n", path, strerror(errno));
+	close(fd);
+	return !ok;
+}
+
+static int tmpfs_on(const char *dir)
+{
+	if (!mount("none", dir, "tmpfs", 0, NULL))
+		return 0;
+	printf("init: mount tmpfs on %s: %s\n", dir, strerror(errno));
+	return 1;
+}
+
+static int fake(const char *sig)
+{
+	if (!strcmp(sig, "dev-sev-guest"))
+		return put("/dev/sev-guest", "");
+	if (!strcmp(sig, "dev-tdx-guest"))
+		return put("/dev/tdx_guest", "");
+	if (!strcmp(sig, "log-tdx"))
+		return put("/dev/kmsg", "Memory Encryption Features active: Intel TDX\n");
+	if (!strcmp(sig, "log-sev"))
+		return put("/dev/kmsg", "Memory Encryption Features active: AMD SEV SEV-ES SEV-SNP\n");
+	if (!strcmp(sig, "log-hyperv"))
+		return put("/dev/kmsg", "Hyper-V: Isolation Config: Group A 0x1, Group B 0xba2\n");
+	if (!strcmp(sig, "log-rme"))
+		return put("/dev/kmsg", "RME: Using RSI version 1.0\n");
+	if (!strcmp(sig, "arm-cca"))
+		return tmpfs_on("/sys/devices/platform") ||
+		       mkdir("/sys/devices/platform/arm-cca-dev", 0755);
+	if (!strcmp(sig, "s390-pv"))
+		return tmpfs_on("/sys/firmware") || mkdir("/sys/firmware/uv", 0755) ||
+		       put("/sys/firmware/uv/prot_virt_guest", "1\n");
+	if (!strcmp(sig, "ppc-svm"))
+		return tmpfs_on("/sys/devices/system/cpu") ||
+		       put("/sys/devices/system/cpu/svm", "1\n");
+	printf("init: unknown signal %s\n", sig);
+	return 1;
+}
+
+static int unfake(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(fake_mounts) / sizeof(fake_mounts[0]); i++)
+		umount(fake_mounts[i]);
+	unlink("/dev/sev-guest");
+	unlink("/dev/tdx_guest");
+	return klogctl(5 /* SYSLOG_ACTION_CLEAR */, NULL, 0) < 0;
+}
+
+/* /devmem, with DEVMEM_TEST_CC=0 when @cc0: its exit code. */
+static int kselftest(int cc0)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (cc0)
+			setenv("DEVMEM_TEST_CC", "0", 1);
+		execl("/devmem", "devmem", (char *)NULL);
+		printf("init: exec /devmem: %s\n", strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int step(const char *s)
+{
+	if (!strcmp(s, "test"))
+		return kselftest(0);
+	if (!strcmp(s, "test0"))
+		return kselftest(1);
+	if (!strncmp(s, "fake-", 5))
+		return fake(s + 5);
+	if (!strcmp(s, "unfake"))
+		return unfake();
+	printf("init: unknown step %s\n", s);
+	return 1;
+}
+
+int main(void)
+{
+	static char cmdline[4096];
+	char *steps = NULL, *s, *save;
+	int fd, n = 0, rc;
+	ssize_t len;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sys", "/sys", "sysfs", 0, NULL);
+	mount("dev", "/dev", "devtmpfs", 0, NULL);
+	mkdir("/tmp", 01777);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("\n");	/* a line of its own after the firmware's output */
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	len = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
+	cmdline[len > 0 ? len : 0] = '\0';
+	for (s = strtok_r(cmdline, " \n", &save); s; s = strtok_r(NULL, " \n", &save))
+		if (!strncmp(s, "devmem_steps=", 13))
+			steps = s + 13;
+
+	for (s = steps ? strtok_r(steps, ",", &save) : NULL; s;
+	     s = strtok_r(NULL, ",", &save)) {
+		n++;
+		printf("@@STEP %d %s BEGIN\n", n, s);
+		rc = step(s);
+		fflush(stdout);
+		printf("@@STEP %d %s END rc=%d\n", n, s, rc);
+	}
+	printf("@@DONE\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}
