@@ -4,12 +4,16 @@
 # for every tree.
 
 TREE ?= $(shell bash -c '. scripts/lib.sh && default_tree')
+# The guest machine of the main job: the first row of 'guests'.
+MAIN_GUEST := $(shell bash -c '. scripts/lib.sh && default_guest')
 S := scripts
 
 .PHONY: all deps deps-main fetch apply lint bisect build cross boot bench kconfig audit-config export check clean help
 
 # The main job: the series on the newest tree, built, and the kselftest run
-# in plain and simulated confidential guests, with and without the series.
+# in plain and simulated confidential guests, with and without the series,
+# on the first guest machine of 'guests' (MAIN_GUEST: x86_64, where TDX and
+# SEV live); 'make boot' runs every guest machine.
 all: export RESULTS = $(CURDIR)/build/main.results
 all: export T0 := $(shell date +%s)
 all: deps-main
@@ -17,7 +21,7 @@ all: deps-main
 	$(S)/fetch $(TREE)
 	$(S)/apply $(TREE)
 	$(S)/build $(TREE) series
-	$(S)/boot $(TREE)
+	$(S)/boot $(TREE) $(MAIN_GUEST)
 	@$(S)/summary
 
 # What everything needs (make check), and what the main job needs.
@@ -58,7 +62,7 @@ clean:
 	rm -rf build
 
 help:
-	@echo 'make [TREE=t]          the main job: build TREE (default $(TREE)) and boot the test matrix'
+	@echo 'make [TREE=t]          the main job: build TREE (default $(TREE)) and boot the $(MAIN_GUEST) test matrix'
 	@echo 'make check             every check on every tree; ends with "N passed, N failed"'
 	@echo 'make fetch|apply|lint|bisect|build|cross|boot|bench|kconfig|export TREE=t   one stage'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
