@@ -25,9 +25,28 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static const char * const fake_mounts[] = {
-	"/sys/devices/platform", "/sys/firmware", "/sys/devices/system/cpu",
+/*
+ * The signals: with @mount, a tmpfs goes over that sysfs directory first;
+ * then @path is made: a directory when @text is NULL, else a file with
+ * @text written to it (/dev/kmsg: a line of the kernel log).
+ */
+static const struct {
+	const char *sig, *mount, *path, *text;
+} fakes[] = {
+	{ "dev-sev-guest", NULL, "/dev/sev-guest", "" },
+	{ "dev-tdx-guest", NULL, "/dev/tdx_guest", "" },
+	{ "log-tdx", NULL, "/dev/kmsg", "Memory Encryption Features active: Intel TDX\n" },
+	{ "log-sev", NULL, "/dev/kmsg",
+	  "Memory Encryption Features active: AMD SEV SEV-ES SEV-SNP\n" },
+	{ "log-hyperv", NULL, "/dev/kmsg",
+	  "Hyper-V: Isolation Config: Group A 0x1, Group B 0xba2\n" },
+	{ "log-rme", NULL, "/dev/kmsg", "RME: Using RSI version 1.0\n" },
+	{ "arm-cca", "/sys/devices/platform", "/sys/devices/platform/arm-cca-dev", NULL },
+	{ "s390-pv", "/sys/firmware", "/sys/firmware/uv/prot_virt_guest", "1\n" },
+	{ "ppc-svm", "/sys/devices/system/cpu", "/sys/devices/system/cpu/svm", "1\n" },
 };
+
+#define N_FAKES (sizeof(fakes) / sizeof(fakes[0]))
 
 static int put(const char *path, const char *text)
 {
@@ -45,49 +64,44 @@ static int put(const char *path, const char *text)
 	return !ok;
 }
 
-static int tmpfs_on(const char *dir)
-{
-	if (!mount("none", dir, "tmpfs", 0, NULL))
-		return 0;
-	printf("init: mount tmpfs on %s: %s\n", dir, strerror(errno));
-	return 1;
-}
-
 static int fake(const char *sig)
 {
-	if (!strcmp(sig, "dev-sev-guest"))
-		return put("/dev/sev-guest", "");
-	if (!strcmp(sig, "dev-tdx-guest"))
-		return put("/dev/tdx_guest", "");
-	if (!strcmp(sig, "log-tdx"))
-		return put("/dev/kmsg", "Memory Encryption Features active: Intel TDX\n");
-	if (!strcmp(sig, "log-sev"))
-		return put("/dev/kmsg", "Memory Encryption Features active: AMD SEV SEV-ES SEV-SNP\n");
-	if (!strcmp(sig, "log-hyperv"))
-		return put("/dev/kmsg", "Hyper-V: Isolation Config: Group A 0x1, Group B 0xba2\n");
-	if (!strcmp(sig, "log-rme"))
-		return put("/dev/kmsg", "RME: Using RSI version 1.0\n");
-	if (!strcmp(sig, "arm-cca"))
-		return tmpfs_on("/sys/devices/platform") ||
-		       mkdir("/sys/devices/platform/arm-cca-dev", 0755);
-	if (!strcmp(sig, "s390-pv"))
-		return tmpfs_on("/sys/firmware") || mkdir("/sys/firmware/uv", 0755) ||
-		       put("/sys/firmware/uv/prot_virt_guest", "1\n");
-	if (!strcmp(sig, "ppc-svm"))
-		return tmpfs_on("/sys/devices/system/cpu") ||
-		       put("/sys/devices/system/cpu/svm", "1\n");
-	printf("init: unknown signal %s\n", sig);
-	return 1;
+	char dir[256], *slash;
+	unsigned int i;
+
+	for (i = 0; i < N_FAKES && strcmp(fakes[i].sig, sig); i++)
+		;
+	if (i == N_FAKES) {
+		printf("init: unknown signal %s\n", sig);
+		return 1;
+	}
+	if (fakes[i].mount) {
+		if (mount("none", fakes[i].mount, "tmpfs", 0, NULL)) {
+			printf("init: mount tmpfs on %s: %s\n", fakes[i].mount, strerror(errno));
+			return 1;
+		}
+		/* the parent of @path, below the tmpfs */
+		snprintf(dir, sizeof(dir), "%s", fakes[i].path);
+		slash = strrchr(dir, '/');
+		*slash = '\0';
+		if (strcmp(dir, fakes[i].mount) && mkdir(dir, 0755))
+			return 1;
+	}
+	if (!fakes[i].text)
+		return mkdir(fakes[i].path, 0755) != 0;
+	return put(fakes[i].path, fakes[i].text);
 }
 
 static int unfake(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(fake_mounts) / sizeof(fake_mounts[0]); i++)
-		umount(fake_mounts[i]);
-	unlink("/dev/sev-guest");
-	unlink("/dev/tdx_guest");
+	for (i = 0; i < N_FAKES; i++) {
+		if (fakes[i].mount)
+			umount(fakes[i].mount);
+		else if (strcmp(fakes[i].path, "/dev/kmsg"))
+			unlink(fakes[i].path);
+	}
 	return klogctl(5 /* SYSLOG_ACTION_CLEAR */, NULL, 0) < 0;
 }
 
