@@ -143,6 +143,31 @@ check_arches() {
 # stable_patches PATCH...: those marked for stable.
 stable_patches() { grep -l '^Cc: stable@vger.kernel.org' "$@"; }
 
+# patch_subject PATCH: its subject, folded lines joined, [PATCH n/m] dropped.
+patch_subject() {
+	awk '/^Subject: / { s = $0; f = 1; next }
+	     f && /^[ \t]/ { s = s $0; next }
+	     f { print s; exit }' "$1" |
+		sed -E 's/^Subject: (\[[^]]*\] )?//; s/[[:space:]]+/ /g'
+}
+
+# stable_bound TREE: the patches of TREE that are bound for stable: on
+# the newest tree those marked Cc: stable, on the others (backports,
+# marked for nothing until the fixes are upstream) those with the subject
+# of one of them.
+stable_bound() {
+	local p newest subjects
+
+	newest=$(default_tree)
+	mapfile -t subjects < <(series_patches "$newest" | while read -r p; do
+		! grep -q '^Cc: stable@vger.kernel.org' "$p" || patch_subject "$p"
+	done)
+	series_patches "$1" | while read -r p; do
+		printf '%s\n' "${subjects[@]}" | grep -qxF "$(patch_subject "$p")" && echo "$p"
+	done
+	return 0
+}
+
 # Record a test result for 'make check': result NAME PASS|FAIL|SKIP [why].
 result() {
 	local name=$1 verdict=$2
@@ -351,11 +376,13 @@ guest_can_be_cc() {
 guest_image() { echo "$(guest_dir "$1")/$2-$3"; }
 
 # variant_tree TREE VARIANT: the source tree (a git tree object) of a guest
-# kernel: 'series' (the series' worktree HEAD), 'base', or 'nofix' (the
-# series with the mmap fix, MMAP_FIX, reverted: bench's control).  nofix
-# is made in a private index: no worktree moves.
+# kernel: 'series' (the series' worktree HEAD), 'base', 'nofix' (the
+# series with the mmap fix, MMAP_FIX, reverted: bench's control), or
+# 'stable' (the base with the stable-bound patches alone).  nofix and
+# stable are made in a private index: no worktree moves.
 variant_tree() {
 	local src fix idx tree
+	local -a fixes
 
 	src=$(work_src "$1")
 	case $2 in
@@ -373,7 +400,17 @@ variant_tree() {
 		rm -f "$idx"
 		[ -n "$tree" ] || die "$1: '$MMAP_FIX' does not revert cleanly"
 		echo "$tree" ;;
-	*)	die "unknown guest kernel '$2' (series, base or nofix)" ;;
+	stable)
+		idx=$(mktemp)
+		mapfile -t fixes < <(stable_bound "$1")
+		[ ${#fixes[@]} -gt 0 ] || die "series/$1 has no patch bound for stable"
+		GIT_INDEX_FILE=$idx git -C "$src" read-tree base &&
+			GIT_INDEX_FILE=$idx git -C "$src" apply --cached "${fixes[@]}" &&
+			tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
+		rm -f "$idx"
+		[ -n "$tree" ] || die "$1: the stable-bound patches do not apply to the base"
+		echo "$tree" ;;
+	*)	die "unknown guest kernel '$2' (series, base, nofix or stable)" ;;
 	esac
 }
 
