@@ -109,6 +109,43 @@ series_patches() {
 	grep -vE '^[[:space:]]*(#|$)' "$d/series" | sed "s|^|$d/|"
 }
 
+# The placeholder identity: who the series here is signed by until someone
+# real sends it (submitting-patches.rst refuses anonymous contributions).
+# It is the From: of series/TREE/0000-cover-letter.patch, and any address
+# in a domain reserved by RFC 2606 and RFC 6761 (*.example, *.invalid,
+# *.test, *.localhost, example.com, .net and .org).  mbox rewrites it to
+# the sender's identity and refuses to send as it.
+RESERVED_DOMAINS='(([[:alnum:]-]+\.)*(example|invalid|test|localhost)|([[:alnum:]-]+\.)*example\.(com|net|org))\.?'
+
+# header FILE NAME: the header NAME of a mail file, unfolded.
+header() {
+	awk -v h="$2" 'BEGIN { h = tolower(h) ": " }
+		NR > 1 && /^$/ { exit }
+		/^[ \t]/ { if (on) v = v " " substr($0, match($0, /[^ \t]/)); next }
+		{ if (on) exit; on = (tolower(substr($0, 1, length(h))) == h); if (on) v = substr($0, length(h) + 1) }
+		END { if (on || v != "") print v }' "$1"
+}
+
+# placeholder_ident TREE: "Name <email>", the From: of the tree's cover letter.
+placeholder_ident() { header "$(series_dir "$1")/0000-cover-letter.patch" From; }
+
+# ident_name IDENT, ident_email IDENT: the parts of "Name <email>".
+ident_name() { sed -E 's/^"?([^"<]*[^"< ])"? *<.*/\1/' <<<"$1"; }
+ident_email() { sed -nE 's/.*<([^>]*)>.*/\1/p' <<<"$1"; }
+
+# reserved_address EMAIL: true when EMAIL is in a reserved domain.
+reserved_address() { grep -qiE "@${RESERVED_DOMAINS}\$" <<<"$1"; }
+
+# placeholder TREE NAME EMAIL: true when NAME <EMAIL> is (part of) the
+# placeholder identity.
+placeholder() {
+	local p
+
+	p=$(placeholder_ident "$1")
+	reserved_address "$3" || [ "${3,,}" = "$(ident_email "$p" | tr '[:upper:]' '[:lower:]')" ] ||
+		[ "$2" = "$(ident_name "$p")" ]
+}
+
 # The mmap fix, by its subject: bench reverts it for its control, and the
 # data check wants it in every series.
 # shellcheck disable=SC2034 # used by the scripts that source this file
