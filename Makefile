@@ -8,7 +8,7 @@ TREE ?= $(shell bash -c '. scripts/lib.sh && default_tree')
 MAIN_GUEST := $(shell bash -c '. scripts/lib.sh && default_guest')
 S := scripts
 
-.PHONY: all deps deps-main fetch apply lint bisect build cross boot bench kconfig audit-config export mbox check clean help
+.PHONY: all deps deps-main fetch apply lint bisect build cross boot bench kconfig distros audit-config export mbox check clean help
 
 # The main job: the series on the newest tree, built, and the kselftest run
 # in plain and simulated confidential guests, with and without the series,
@@ -46,6 +46,10 @@ build: apply
 kconfig: apply
 	$(S)/kconfig-matrix $(TREE)
 
+# What the series does to published distribution configurations ('distros').
+distros: apply
+	$(S)/distros $(TREE)
+
 # What the series does to your configuration: make audit-config CONFIG=file
 audit-config: apply
 	@test -n "$(CONFIG)" || { echo 'usage: make audit-config CONFIG=<file> [TREE=<tree>]' >&2; exit 2; }
@@ -69,7 +73,7 @@ clean:
 help:
 	@echo 'make [TREE=t]          the main job: build TREE (default $(TREE)) and boot the $(MAIN_GUEST) test matrix'
 	@echo 'make check             every check on every tree; ends with "N passed, N failed"'
-	@echo 'make fetch|apply|lint|bisect|build|cross|boot|bench|kconfig|export TREE=t   one stage'
+	@echo 'make fetch|apply|lint|bisect|build|cross|boot|bench|kconfig|distros|export TREE=t   one stage'
 	@echo 'make mbox TREE=t       build/t/t.mbox for git send-email, from and signed by your git user.name/user.email'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
 	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"

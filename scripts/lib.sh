@@ -200,7 +200,7 @@ stable_bound() {
 		! grep -q '^Cc: stable@vger.kernel.org' "$p" || patch_subject "$p"
 	done)
 	series_patches "$1" | while read -r p; do
-		printf '%s\n' "${subjects[@]}" | grep -qxF "$(patch_subject "$p")" && echo "$p"
+		grep -qxF "$(patch_subject "$p")" <<<"$(printf '%s\n' "${subjects[@]}")" && echo "$p"
 	done
 	return 0
 }
