@@ -2,15 +2,16 @@
 /*
  * The /dev/mem and /dev/port rules, checked from user space as root.
  *
- * In a confidential guest, a kernel built with CONFIG_STRICT_DEVMEM refuses
- * to open /dev/mem and /dev/port (EPERM): open_port() checks
+ * In a confidential guest, the kernel refuses to open /dev/mem and
+ * /dev/port (EPERM): open_port() checks
  * cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT). Elsewhere the STRICT_DEVMEM
  * rules of drivers/char/mem.c and x86's devmem_is_allowed() hold.
  *
  * This test is meant to run inside Intel TDX and AMD SEV-SNP guests, where
- * one access through an unencrypted alias of guest memory ends the guest
- * on a kernel without that check. So it is safe by construction, in every
- * mode and whatever it detects:
+ * one access through /dev/mem to memory the guest has not accepted or
+ * validated, or through a shared alias of its private memory, ends the
+ * guest on a kernel without that check. So it is safe by construction, in
+ * every mode and whatever it detects:
  *  - it never dereferences a mapping of /dev/mem or /dev/port;
  *  - it never read(2)s or write(2)s a range the kernel would map: its only
  *    reads are of System RAM, and only after mmap(2) has shown that
