@@ -414,9 +414,11 @@ guest_image() { echo "$(guest_dir "$1")/$2-$3"; }
 
 # variant_tree TREE VARIANT: the source tree (a git tree object) of a guest
 # kernel: 'series' (the series' worktree HEAD), 'base', 'nofix' (the
-# series with the mmap fix, MMAP_FIX, reverted: bench's control), or
-# 'stable' (the base with the stable-bound patches alone).  nofix and
-# stable are made in a private index: no worktree moves.
+# series with the mmap fix, MMAP_FIX, reverted: bench's control),
+# 'stable' (the base with the stable-bound patches alone), or 'rfc3' (the
+# base with tests/rfc3.patch, Arnd Bergmann's RFC 3/3, test only: boot's
+# rfc3 cells, newest tree only).  nofix, stable and rfc3 are made in a
+# private index: no worktree moves.
 variant_tree() {
 	local src fix idx tree
 	local -a fixes
@@ -447,7 +449,15 @@ variant_tree() {
 		rm -f "$idx"
 		[ -n "$tree" ] || die "$1: the stable-bound patches do not apply to the base"
 		echo "$tree" ;;
-	*)	die "unknown guest kernel '$2' (series, base, nofix or stable)" ;;
+	rfc3)
+		idx=$(mktemp)
+		GIT_INDEX_FILE=$idx git -C "$src" read-tree base &&
+			GIT_INDEX_FILE=$idx git -C "$src" apply --cached "$TOP/tests/rfc3.patch" &&
+			tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
+		rm -f "$idx"
+		[ -n "$tree" ] || die "$1: tests/rfc3.patch does not apply to the base"
+		echo "$tree" ;;
+	*)	die "unknown guest kernel '$2' (series, base, nofix, stable or rfc3)" ;;
 	esac
 }
 
