@@ -412,6 +412,21 @@ guest_can_be_cc() {
 # guest_image TREE GUEST VARIANT: where guest_kernel puts that kernel.
 guest_image() { echo "$(guest_dir "$1")/$2-$3"; }
 
+# base_with TREE PATCH...: the git tree object of the base with PATCH...
+# applied, made in a private index.
+base_with() {
+	local src idx tree=''
+
+	src=$(work_src "$1")
+	shift
+	idx=$(mktemp)
+	GIT_INDEX_FILE=$idx git -C "$src" read-tree base &&
+		GIT_INDEX_FILE=$idx git -C "$src" apply --cached "$@" &&
+		tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
+	rm -f "$idx"
+	[ -n "$tree" ] && echo "$tree"
+}
+
 # variant_tree TREE VARIANT: the source tree (a git tree object) of a guest
 # kernel: 'series' (the series' worktree HEAD), 'base', 'nofix' (the
 # series with the mmap fix, MMAP_FIX, reverted: bench's control),
@@ -440,23 +455,11 @@ variant_tree() {
 		[ -n "$tree" ] || die "$1: '$MMAP_FIX' does not revert cleanly"
 		echo "$tree" ;;
 	stable)
-		idx=$(mktemp)
 		mapfile -t fixes < <(stable_bound "$1")
 		[ ${#fixes[@]} -gt 0 ] || die "series/$1 has no patch bound for stable"
-		GIT_INDEX_FILE=$idx git -C "$src" read-tree base &&
-			GIT_INDEX_FILE=$idx git -C "$src" apply --cached "${fixes[@]}" &&
-			tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
-		rm -f "$idx"
-		[ -n "$tree" ] || die "$1: the stable-bound patches do not apply to the base"
-		echo "$tree" ;;
+		base_with "$1" "${fixes[@]}" || die "$1: the stable-bound patches do not apply to the base" ;;
 	rfc3)
-		idx=$(mktemp)
-		GIT_INDEX_FILE=$idx git -C "$src" read-tree base &&
-			GIT_INDEX_FILE=$idx git -C "$src" apply --cached "$TOP/tests/rfc3.patch" &&
-			tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
-		rm -f "$idx"
-		[ -n "$tree" ] || die "$1: tests/rfc3.patch does not apply to the base"
-		echo "$tree" ;;
+		base_with "$1" "$TOP/tests/rfc3.patch" || die "$1: tests/rfc3.patch does not apply to the base" ;;
 	*)	die "unknown guest kernel '$2' (series, base, nofix, stable or rfc3)" ;;
 	esac
 }
