@@ -440,10 +440,12 @@ FIXTURE_SETUP(strict)
 		SKIP(return, "no /dev/mem");
 	if (!ram_range(false, &self->high, &end))
 		SKIP(return, "no System RAM above 1 MiB in /proc/iomem");
+	if ((unsigned long long)(off_t)self->high != self->high)
+		SKIP(return, "RAM at %#llx is beyond off_t", self->high);
 	self->fd = open("/dev/mem", O_RDONLY);
 	ASSERT_LE(0, self->fd) TH_LOG("open /dev/mem: %s", strerror(errno));
 	map = mmap(NULL, getpagesize(), PROT_READ, MAP_SHARED, self->fd,
-		   self->high);
+		   (off_t)self->high);
 	self->strict = map == MAP_FAILED && errno == EPERM;
 	if (map != MAP_FAILED)
 		munmap(map, getpagesize());	/* untouched: harmless */
@@ -468,7 +470,7 @@ TEST_F(strict, read_high_ram_eperm)
 
 	if (!self->strict)
 		SKIP(return, "STRICT_DEVMEM is off: a read would map RAM");
-	ASSERT_EQ(-1, pread(self->fd, buf, sizeof(buf), self->high));
+	ASSERT_EQ(-1, pread(self->fd, buf, sizeof(buf), (off_t)self->high));
 	ASSERT_EQ(EPERM, errno);
 }
 
@@ -483,10 +485,10 @@ TEST_F(strict, read_low_ram_zeroed)
 	if (!ram_range(true, &start, &end))
 		SKIP(return, "no System RAM below 1 MiB in /proc/iomem");
 	buf = malloc(end - start);
-	ASSERT_NE(NULL, buf);
+	ASSERT_TRUE(buf != NULL);
 	memset(buf, 0xa5, end - start);
 	ASSERT_EQ((ssize_t)(end - start),
-		  pread(self->fd, buf, end - start, start));
+		  pread(self->fd, buf, end - start, (off_t)start));
 	for (i = 0; i < end - start && !buf[i]; i++)
 		;
 	free(buf);
@@ -502,7 +504,7 @@ TEST_F(strict, mmap_low_1m_works)
 	void *map;
 
 	map = mmap(NULL, LOW_1M, PROT_READ, MAP_SHARED, self->fd, 0);
-	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap: %s", strerror(errno));
+	ASSERT_TRUE(map != MAP_FAILED) TH_LOG("mmap: %s", strerror(errno));
 	ASSERT_EQ(0, munmap(map, LOW_1M));
 }
 
