@@ -33,10 +33,11 @@
  *    no signal: run them with DEVMEM_TEST_CC=1.
  *  - s390 protected virtualization: /sys/firmware/uv/prot_virt_guest is 1.
  *  - powerpc secure VMs: /sys/devices/system/cpu/svm is 1.
- * DEVMEM_TEST_CC=1 in the environment, or devmem_test.cc=1 on the kernel
- * command line, forces confidential mode. "=0" asks for plain mode, and is
- * obeyed only when no signal is seen: over a signal it is logged and
- * ignored, since plain mode reads and maps /dev/mem.
+ * The override is DEVMEM_TEST_CC in the environment (there is none on the
+ * kernel command line): DEVMEM_TEST_CC=1 forces confidential mode.
+ * DEVMEM_TEST_CC=0 asks for plain mode, and is obeyed only when no signal
+ * is seen: over a signal it is logged and ignored, since plain mode reads
+ * and maps /dev/mem.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -235,18 +236,13 @@ static bool cc_signal(char *why, size_t len)
 	return false;
 }
 
-/* DEVMEM_TEST_CC, else devmem_test.cc= on the command line: '0', '1' or 0. */
+/* DEVMEM_TEST_CC in the environment: '0', '1' or 0. */
 static char cc_override(void)
 {
 	const char *env = getenv("DEVMEM_TEST_CC");
-	char cmdline[4096], *p;
 
 	if (env && (!strcmp(env, "0") || !strcmp(env, "1")))
 		return env[0];
-	p = strstr(slurp("/proc/cmdline", cmdline, sizeof(cmdline)),
-		   "devmem_test.cc=");
-	if (p && (p == cmdline || p[-1] == ' ') && (p[15] == '0' || p[15] == '1'))
-		return p[15];
 	return 0;
 }
 
