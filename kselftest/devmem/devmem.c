@@ -54,7 +54,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/utsname.h>
+#include <sys/vfs.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 /*
  * CPUID only in x86-64 builds: x86 confidential guests run 64-bit kernels
  * (INTEL_TDX_GUEST and AMD_MEM_ENCRYPT depend on X86_64), and some
@@ -265,29 +267,48 @@ static void __attribute__((constructor)) choose_mode(void)
 	fflush(stdout);		/* before the harness forks */
 }
 
-/* Lockdown denies /dev/mem by itself, which would hide the rules. */
-static bool locked_down(char *why, size_t len)
+/*
+ * Lockdown denies /dev/mem by itself, which would hide the rules: 1 when
+ * locked down, -1 when unknown (both said in @why), 0 when not. With no
+ * lockdown file, only a mounted securityfs shows that there is no lockdown.
+ */
+static int locked_down(char *why, size_t len)
 {
+	static const char path[] = "/sys/kernel/security/lockdown";
+	struct statfs fs;
 	char buf[128];
 
-	if (!strstr(slurp("/sys/kernel/security/lockdown", buf, sizeof(buf)),
-		    "[none]") && buf[0])
-		return because(why, len, "kernel lockdown: %s", buf);
-	return false;
+	if (slurp(path, buf, sizeof(buf))[0])
+		return strstr(buf, "[none]") ? 0 :
+		       because(why, len, "kernel lockdown: %s", buf);
+	if (!exists(path) && !statfs("/sys/kernel/security", &fs) &&
+	    fs.f_type == SECURITYFS_MAGIC)
+		return 0;
+	because(why, len, "lockdown unknown: cannot read %s", path);
+	return -1;
 }
 
-/* Why a test of the other mode, or one needing root, is skipped. */
+/*
+ * Why a test of the other mode, or one needing root, is skipped. An
+ * unknown lockdown skips the confidential tests, whose EPERM it could
+ * give; a plain test would see it fail open().
+ */
 static const char *skip_mode(bool want_cc, char *why, size_t len)
 {
-	if (geteuid())
+	int lock;
+
+	if (geteuid()) {
 		snprintf(why, len, "must run as root");
-	else if (cc_guest != want_cc)
+		return why;
+	}
+	if (cc_guest != want_cc) {
 		snprintf(why, len, "%s-mode test in %s mode (%s)",
 			 want_cc ? "confidential" : "plain",
 			 cc_guest ? "confidential" : "plain", cc_why);
-	else if (!locked_down(why, len))
-		return NULL;
-	return why;
+		return why;
+	}
+	lock = locked_down(why, len);
+	return lock > 0 || (lock < 0 && want_cc) ? why : NULL;
 }
 
 /*
