@@ -75,6 +75,8 @@
 
 static bool cc_guest;		/* the mode, chosen once before the tests */
 static char cc_why[WHY / 2];
+static char cc_lines[WHY];	/* the mode's diagnostics, said by say_mode() */
+static bool *cc_said;		/* shared with the tests' processes */
 
 static bool exists(const char *path)
 {
@@ -248,13 +250,19 @@ static char cc_override(void)
 	return 0;
 }
 
+/*
+ * The mode is chosen before the tests, and said by the first test that
+ * runs: the harness's "TAP version 13" must come first.
+ */
 static void __attribute__((constructor)) choose_mode(void)
 {
 	char ovr = cc_override(), sig[WHY / 4];
+	int n = 0;
 
 	cc_guest = cc_signal(sig, sizeof(sig));
 	if (cc_guest && ovr == '0')
-		printf("# devmem: override =0 ignored: %s\n", sig);
+		n = snprintf(cc_lines, sizeof(cc_lines),
+			     "# devmem: override =0 ignored: %s\n", sig);
 	if (cc_guest)
 		snprintf(cc_why, sizeof(cc_why), "%s", sig);
 	else if (ovr == '1')
@@ -262,9 +270,23 @@ static void __attribute__((constructor)) choose_mode(void)
 	else
 		snprintf(cc_why, sizeof(cc_why), "no confidential guest signal");
 	cc_guest |= ovr == '1';
-	printf("# devmem: %s mode: %s\n", cc_guest ? "confidential" : "plain",
-	       cc_why);
-	fflush(stdout);		/* before the harness forks */
+	snprintf(cc_lines + n, sizeof(cc_lines) - n, "# devmem: %s mode: %s\n",
+		 cc_guest ? "confidential" : "plain", cc_why);
+	cc_said = mmap(NULL, sizeof(*cc_said), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (cc_said == MAP_FAILED)
+		cc_said = NULL;		/* then each test says it */
+}
+
+/* Say the mode, once: tests run one at a time, each in a child. */
+static void say_mode(void)
+{
+	if (cc_said && *cc_said)
+		return;
+	if (cc_said)
+		*cc_said = true;
+	fputs(cc_lines, stdout);
+	fflush(stdout);		/* the child ends with _exit() */
 }
 
 /*
@@ -297,6 +319,7 @@ static const char *skip_mode(bool want_cc, char *why, size_t len)
 {
 	int lock;
 
+	say_mode();
 	if (geteuid()) {
 		snprintf(why, len, "must run as root");
 		return why;
@@ -558,6 +581,7 @@ TEST(dmi_tables_in_sysfs)
 	char buf[32];
 	int fd;
 
+	say_mode();
 	fd = open("/sys/firmware/dmi/tables/DMI", O_RDONLY);
 	if (fd < 0)
 		SKIP(return, "no SMBIOS tables in sysfs: %s", strerror(errno));
