@@ -20,14 +20,17 @@
  *  - /dev/port is only opened.
  * A wrong detection can cost a wrong verdict, never the guest.
  *
- * Confidential mode is chosen when any of these is seen (all are checked
- * on every architecture; each costs a stat(), a read or a CPUID):
+ * Confidential mode is chosen when any of these is seen (cc_gather()
+ * reads them, each with a stat(), a read or a CPUID; cc_decide() judges):
  *  - x86: "tdx_guest" in the /proc/cpuinfo flags; CPUID leaf 0x21 vendor
  *    "IntelTDX    "; "hypervisor" with "sev", "sev_es" or "sev_snp" in the
- *    flags (SEV, SEV-ES, SEV-SNP); the sev-guest and tdx_guest devices;
- *    a Hyper-V isolated VM of type SNP or TDX (CPUID 0x4000000C, or the
- *    kernel's "Hyper-V: Isolation Config" line); the kernel's line
+ *    flags (SEV, SEV-ES, SEV-SNP); the CPUID hypervisor bit with SEV in
+ *    CPUID 0x8000001F EAX; SEV, SEV-ES or SNP in the SEV_STATUS MSR, where
+ *    /dev/cpu/0/msr is readable; the sev-guest and tdx_guest devices; a
+ *    Hyper-V isolated VM of any type (CPUID 0x4000000C, or the kernel's
+ *    "Hyper-V: Isolation Config" line); the kernel's line
  *    "Memory Encryption Features active: Intel TDX" or "...: AMD SEV".
+ *    CPUID and the MSR are read in x86-64 builds only.
  *  - arm64 realms: /sys/devices/platform/arm-cca-dev, or the kernel's
  *    "RME: Using RSI version" line. Protected KVM guests show user space
  *    no signal: run them with DEVMEM_TEST_CC=1.
@@ -146,45 +149,6 @@ static char *kernel_log(void)
 	return log;
 }
 
-/* Hyper-V isolation type: 0 none, 1 VBS, 2 SNP, 3 TDX. */
-static unsigned int hyperv_isolation(void)
-{
-	unsigned int type = 0;
-	const char *p;
-
-#ifdef HAVE_CPUID
-	unsigned int eax, ebx, ecx, edx;
-
-	__cpuid(0x40000000, eax, ebx, ecx, edx);
-	if (ebx == 0x7263694d && ecx == 0x666f736f && edx == 0x76482074 &&
-	    eax >= 0x4000000c) {			/* "Microsoft Hv" */
-		__cpuid(0x40000003, eax, ebx, ecx, edx);
-		if (ebx & (1U << 22)) {			/* HV_ISOLATION */
-			__cpuid(0x4000000c, eax, ebx, ecx, edx);
-			type = ebx & 0xf;
-		}
-	}
-#endif
-	p = strstr(kernel_log(), "Hyper-V: Isolation Config: Group A ");
-	if (p)
-		p = strstr(p, "Group B ");
-	if (!type && p)
-		type = strtoul(p + 8, NULL, 16) & 0xf;
-	return type;
-}
-
-static bool cpuid_tdx(void)
-{
-#ifdef HAVE_CPUID
-	unsigned int eax, sig[3];
-
-	__cpuid_count(0x21, 0, eax, sig[0], sig[2], sig[1]);
-	return !memcmp(sig, "IntelTDX    ", 12);
-#else
-	return false;
-#endif
-}
-
 /* Say why in @why, and return true. */
 static bool because(char *why, size_t len, const char *fmt, ...)
 {
@@ -196,8 +160,94 @@ static bool because(char *why, size_t len, const char *fmt, ...)
 	return true;
 }
 
-/* A confidential guest signal, described in @why. */
-static bool cc_signal(char *why, size_t len)
+/* What cc_decide() judges: cc_gather() reads it, a test may can it. */
+struct cc_inputs {
+	const char *flags;	/* the first CPU's flags in /proc/cpuinfo */
+	const char *klog;	/* the kernel log */
+	const char *node;	/* a confidential guest device that exists */
+	const char *one;	/* a confidential guest file that reads 1 */
+	bool hypervisor;	/* CPUID 1 ECX bit 31 */
+	bool tdx;		/* CPUID 0x21 is "IntelTDX    " */
+	unsigned int sev;	/* CPUID 0x8000001F EAX */
+	unsigned long long sev_status;	/* MSR 0xc0010131 */
+	unsigned int hv_iso;	/* Hyper-V isolation type, CPUID 0x4000000C */
+};
+
+/* Whether @in shows a confidential guest, and why in @why. No I/O. */
+static bool cc_decide(const struct cc_inputs *in, char *why, size_t len)
+{
+	static const char * const lines[] = {
+		"Memory Encryption Features active: Intel TDX",
+		"Memory Encryption Features active: AMD SEV",
+		"RME: Using RSI version",
+	};
+	unsigned int i, iso = in->hv_iso;
+	const char *p;
+
+	if (has_word(in->flags, "tdx_guest"))
+		return because(why, len, "tdx_guest in /proc/cpuinfo");
+	if (has_word(in->flags, "hypervisor") &&
+	    (has_word(in->flags, "sev") || has_word(in->flags, "sev_es") ||
+	     has_word(in->flags, "sev_snp")))
+		return because(why, len, "hypervisor and sev flags in /proc/cpuinfo");
+	if (in->tdx)
+		return because(why, len, "CPUID 0x21 is IntelTDX");
+	if (in->hypervisor && (in->sev & 2))
+		return because(why, len, "CPUID 0x8000001F shows SEV under a hypervisor");
+	if (in->sev_status & 7)
+		return because(why, len, "SEV_STATUS MSR is %#llx", in->sev_status);
+	if (in->node)
+		return because(why, len, "%s exists", in->node);
+	if (in->one)
+		return because(why, len, "%s is 1", in->one);
+	/* The kernel's line gives the isolation type in Group B's low bits. */
+	p = strstr(in->klog, "Hyper-V: Isolation Config: Group A ");
+	if (p)
+		p = strstr(p, "Group B ");
+	if (!iso && p)
+		iso = strtoul(p + 8, NULL, 16) & 0xf;
+	if (iso)	/* 1 VBS, 2 SNP, 3 TDX: any counts */
+		return because(why, len, "Hyper-V isolation type %u", iso);
+	for (i = 0; i < ARRAY_SIZE(lines); i++)
+		if (strstr(in->klog, lines[i]))
+			return because(why, len, "kernel log: %s", lines[i]);
+	return false;
+}
+
+/* CPUID, and SEV_STATUS where /dev/cpu/0/msr is readable: x86-64 only. */
+static void cc_gather_x86(struct cc_inputs *in)
+{
+#ifdef HAVE_CPUID
+	unsigned int eax, ebx, ecx, edx, sig[3];
+	int fd;
+
+	__cpuid(1, eax, ebx, ecx, edx);
+	in->hypervisor = ecx & (1U << 31);
+	__cpuid_count(0x21, 0, eax, sig[0], sig[2], sig[1]);
+	in->tdx = !memcmp(sig, "IntelTDX    ", 12);
+	if (__get_cpuid(0x8000001f, &eax, &ebx, &ecx, &edx))
+		in->sev = eax;
+	__cpuid(0x40000000, eax, ebx, ecx, edx);
+	if (ebx == 0x7263694d && ecx == 0x666f736f && edx == 0x76482074 &&
+	    eax >= 0x4000000c) {			/* "Microsoft Hv" */
+		__cpuid(0x40000003, eax, ebx, ecx, edx);
+		if (ebx & (1U << 22)) {			/* HV_ISOLATION */
+			__cpuid(0x4000000c, eax, ebx, ecx, edx);
+			in->hv_iso = ebx & 0xf;
+		}
+	}
+	fd = open("/dev/cpu/0/msr", O_RDONLY);
+	if (fd >= 0) {
+		if (pread(fd, &in->sev_status, sizeof(in->sev_status),
+			  (off_t)0xc0010131) != sizeof(in->sev_status))
+			in->sev_status = 0;
+		close(fd);
+	}
+#endif
+}
+
+/* The inputs of cc_decide(): each costs a stat(), a read or a CPUID. */
+static void cc_gather(struct cc_inputs *in)
 {
 	static const char * const nodes[] = {
 		"/dev/sev-guest", "/sys/devices/platform/sev-guest",
@@ -208,36 +258,19 @@ static bool cc_signal(char *why, size_t len)
 		"/sys/firmware/uv/prot_virt_guest",
 		"/sys/devices/system/cpu/svm",
 	};
-	static const char * const lines[] = {
-		"Memory Encryption Features active: Intel TDX",
-		"Memory Encryption Features active: AMD SEV",
-		"RME: Using RSI version",
-	};
-	const char *flags = cpu_flags();
-	unsigned int i, iso;
+	unsigned int i;
 	char buf[16];
 
-	if (has_word(flags, "tdx_guest"))
-		return because(why, len, "tdx_guest in /proc/cpuinfo");
-	if (has_word(flags, "hypervisor") &&
-	    (has_word(flags, "sev") || has_word(flags, "sev_es") ||
-	     has_word(flags, "sev_snp")))
-		return because(why, len, "hypervisor and sev flags in /proc/cpuinfo");
-	if (cpuid_tdx())
-		return because(why, len, "CPUID 0x21 is IntelTDX");
-	for (i = 0; i < ARRAY_SIZE(nodes); i++)
+	memset(in, 0, sizeof(*in));
+	in->flags = cpu_flags();
+	in->klog = kernel_log();
+	for (i = 0; i < ARRAY_SIZE(nodes) && !in->node; i++)
 		if (exists(nodes[i]))
-			return because(why, len, "%s exists", nodes[i]);
-	for (i = 0; i < ARRAY_SIZE(files); i++)
+			in->node = nodes[i];
+	for (i = 0; i < ARRAY_SIZE(files) && !in->one; i++)
 		if (slurp(files[i], buf, sizeof(buf))[0] == '1')
-			return because(why, len, "%s is 1", files[i]);
-	iso = hyperv_isolation();
-	if (iso == 2 || iso == 3)
-		return because(why, len, "Hyper-V isolation type %u", iso);
-	for (i = 0; i < ARRAY_SIZE(lines); i++)
-		if (strstr(kernel_log(), lines[i]))
-			return because(why, len, "kernel log: %s", lines[i]);
-	return false;
+			in->one = files[i];
+	cc_gather_x86(in);
 }
 
 /* DEVMEM_TEST_CC in the environment: '0', '1' or 0. */
@@ -257,9 +290,11 @@ static char cc_override(void)
 static void __attribute__((constructor)) choose_mode(void)
 {
 	char ovr = cc_override(), sig[WHY / 4];
+	struct cc_inputs in;
 	int n = 0;
 
-	cc_guest = cc_signal(sig, sizeof(sig));
+	cc_gather(&in);
+	cc_guest = cc_decide(&in, sig, sizeof(sig));
 	if (cc_guest && ovr == '0')
 		n = snprintf(cc_lines, sizeof(cc_lines),
 			     "# devmem: override =0 ignored: %s\n", sig);
