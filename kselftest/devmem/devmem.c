@@ -585,7 +585,7 @@ TEST_F(strict, read_low_ram_zeroed)
 	if (!ram_range(true, &start, &end))
 		SKIP(return, "no System RAM below 1 MiB in /proc/iomem");
 	buf = malloc(end - start);
-	ASSERT_TRUE(buf != NULL);
+	ASSERT_FALSE(!buf) TH_LOG("malloc: %s", strerror(errno));
 	memset(buf, 0xa5, end - start);
 	ASSERT_EQ((ssize_t)(end - start),
 		  pread(self->fd, buf, end - start, (off_t)start));
