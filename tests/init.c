@@ -149,6 +149,7 @@ int main(void)
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sys", "/sys", "sysfs", 0, NULL);
 	mount("dev", "/dev", "devtmpfs", 0, NULL);
+	mount("none", "/sys/kernel/security", "securityfs", 0, NULL);
 	mkdir("/tmp", 01777);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("\n");	/* a line of its own after the firmware's output */
