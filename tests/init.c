@@ -40,6 +40,8 @@ static const struct {
 	  "Memory Encryption Features active: AMD SEV SEV-ES SEV-SNP\n" },
 	{ "log-hyperv", NULL, "/dev/kmsg",
 	  "Hyper-V: Isolation Config: Group A 0x1, Group B 0xba2\n" },
+	{ "log-hyperv-vbs", NULL, "/dev/kmsg",
+	  "Hyper-V: Isolation Config: Group A 0x1, Group B 0x1\n" },
 	{ "log-rme", NULL, "/dev/kmsg", "RME: Using RSI version 1.0\n" },
 	{ "arm-cca", "/sys/devices/platform", "/sys/devices/platform/arm-cca-dev", NULL },
 	{ "s390-pv", "/sys/firmware", "/sys/firmware/uv/prot_virt_guest", "1\n" },
