@@ -8,7 +8,7 @@ TREE ?= $(shell bash -c '. scripts/lib.sh && default_tree')
 MAIN_GUEST := $(shell bash -c '. scripts/lib.sh && default_guest')
 S := scripts
 
-.PHONY: all deps deps-main fetch apply lint bisect build cross boot bench kconfig distros audit-config export mbox check clean help
+.PHONY: all deps deps-main fetch apply lint kselftest bisect build cross boot bench kconfig distros audit-config export mbox check clean help
 
 # The main job: the series on the newest tree, built, and the kselftest run
 # in plain and simulated confidential guests, with and without the series,
@@ -37,7 +37,7 @@ fetch: deps
 apply: fetch
 	$(S)/apply $(TREE)
 
-lint bisect cross boot bench: apply
+lint kselftest bisect cross boot bench: apply
 	$(S)/$@ $(TREE)
 
 build: apply
@@ -73,7 +73,7 @@ clean:
 help:
 	@echo 'make [TREE=t]          the main job: build TREE (default $(TREE)) and boot the $(MAIN_GUEST) test matrix'
 	@echo 'make check             every check on every tree; ends with "N passed, N failed"'
-	@echo 'make fetch|apply|lint|bisect|build|cross|boot|bench|kconfig|distros|export TREE=t   one stage'
+	@echo 'make fetch|apply|lint|kselftest|bisect|build|cross|boot|bench|kconfig|distros|export TREE=t   one stage'
 	@echo 'make mbox TREE=t       build/t/t.mbox for git send-email, from and signed by your git user.name/user.email'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
 	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"
