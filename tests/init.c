@@ -8,6 +8,8 @@
  *   @@STEP <n> <name> BEGIN ... @@STEP <n> <name> END rc=<exit code>
  * then prints @@DONE and powers off.  Steps:
  *   test, test0    /devmem (the kselftest), test0 with DEVMEM_TEST_CC=0
+ *   user           /devmem as uid and gid 65534, with no supplementary groups
+ *   unsecfs, secfs unmount securityfs from /sys/kernel/security, mount it
  *   fake-<signal>  fake one confidential guest signal from user space, as
  *                  tests/init does (not the x86 /proc/cpuinfo flags)
  *   unfake         take every faked signal away again
@@ -15,6 +17,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,8 +110,13 @@ static int unfake(void)
 	return klogctl(5 /* SYSLOG_ACTION_CLEAR */, NULL, 0) < 0;
 }
 
-/* /devmem, with DEVMEM_TEST_CC=0 when @cc0: its exit code. */
-static int kselftest(int cc0)
+#define NOBODY	65534
+
+/*
+ * /devmem, with DEVMEM_TEST_CC=0 when @cc0, as uid and gid NOBODY with no
+ * supplementary groups when @nobody: its exit code.
+ */
+static int kselftest(int cc0, int nobody)
 {
 	int status;
 	pid_t pid;
@@ -118,6 +126,10 @@ static int kselftest(int cc0)
 	if (pid == 0) {
 		if (cc0)
 			setenv("DEVMEM_TEST_CC", "0", 1);
+		if (nobody && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))) {
+			printf("init: cannot become %d: %s\n", NOBODY, strerror(errno));
+			_exit(127);
+		}
 		execl("/devmem", "devmem", (char *)NULL);
 		printf("init: exec /devmem: %s\n", strerror(errno));
 		_exit(127);
@@ -127,12 +139,31 @@ static int kselftest(int cc0)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* Mount securityfs on /sys/kernel/security when @on, else unmount it. */
+static int securityfs(int on)
+{
+	static const char dir[] = "/sys/kernel/security";
+
+	if (on ? mount("none", dir, "securityfs", 0, NULL) : umount(dir)) {
+		printf("init: %s %s: %s\n", on ? "mount securityfs on" : "umount", dir,
+		       strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 static int step(const char *s)
 {
 	if (!strcmp(s, "test"))
-		return kselftest(0);
+		return kselftest(0, 0);
 	if (!strcmp(s, "test0"))
-		return kselftest(1);
+		return kselftest(1, 0);
+	if (!strcmp(s, "user"))
+		return kselftest(0, 1);
+	if (!strcmp(s, "unsecfs"))
+		return securityfs(0);
+	if (!strcmp(s, "secfs"))
+		return securityfs(1);
 	if (!strncmp(s, "fake-", 5))
 		return fake(s + 5);
 	if (!strcmp(s, "unfake"))
