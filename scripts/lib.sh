@@ -259,6 +259,19 @@ need_space() {
 		die "not enough disk space in $dir: ${avail} MB free, ${mb} MB needed"
 }
 
+# need_run_space N: fail early unless the disk of build/ holds what a
+# check of N trees writes at most, as measured (doc/timings.md#disk):
+# per tree 4000 MB in build/ (worktrees, objects, guests) and 2500 MB in
+# the cache (packages, the expanded tree), plus 1000 MB of ccache.  What
+# build/ and the cache hold already counts as free: a second run rewrites
+# it in place.
+need_run_space() {
+	local want=$(($1 * 6500 + 1000)) held
+
+	held=$(du -smc "$BUILD" "$CACHE" 2>/dev/null | awk 'END { print $1 + 0 }')
+	need_space "$BUILD" $((want > held ? want - held : 0))
+}
+
 # kconfig_key SRC FRAGMENT [make args]: a name for what 'tinyconfig plus
 # FRAGMENT' gives in SRC, a git tree: the make arguments, the fragment, the
 # versions of the tools Kconfig asks ($(CROSS_COMPILE)gcc and ld, gcc,
