@@ -8,7 +8,7 @@ TREE ?= $(shell bash -c '. scripts/lib.sh && default_tree')
 MAIN_GUEST := $(shell bash -c '. scripts/lib.sh && default_guest')
 S := scripts
 
-.PHONY: all deps deps-main fetch apply lint kselftest bisect build cross boot bench kconfig distros audit-config export mbox check clean help
+.PHONY: all deps deps-main fetch apply lint kselftest bisect build cross boot bench kconfig distros audit-config export mbox verdicts check clean help
 
 # The main job: the series on the newest tree, built, and the kselftest run
 # in plain and simulated confidential guests, with and without the series,
@@ -64,6 +64,10 @@ export:
 mbox:
 	$(S)/mbox $(TREE)
 
+# boot's judge on the canned logs of tests/logs: no tree, no boot.
+verdicts:
+	$(S)/test-verdicts
+
 check: deps
 	$(S)/check
 
@@ -73,6 +77,7 @@ clean:
 help:
 	@echo 'make [TREE=t]          the main job: build TREE (default $(TREE)) and boot the $(MAIN_GUEST) test matrix'
 	@echo 'make check             every check on every tree; ends with "N passed, N failed"'
+	@echo 'make verdicts          boot'"'"'s judge on the canned logs of tests/logs (no boot)'
 	@echo 'make fetch|apply|lint|kselftest|bisect|build|cross|boot|bench|kconfig|distros|export TREE=t   one stage'
 	@echo 'make mbox TREE=t       build/t/t.mbox for git send-email, from and signed by your git user.name/user.email'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
