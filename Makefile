@@ -8,7 +8,11 @@ TREE ?= $(shell bash -c '. scripts/lib.sh && default_tree')
 MAIN_GUEST := $(shell bash -c '. scripts/lib.sh && default_guest')
 S := scripts
 
-.PHONY: all deps deps-main fetch apply lint kselftest bisect build cross boot bench kconfig distros audit-config export mbox verdicts check clean help
+# The stages of the table 'stages' that have a make target, each as
+# TARGET:PREREQUISITE:STAGE (stage_targets in scripts/lib.sh).
+STAGE_TARGETS := $(shell bash -c '. scripts/lib.sh && stage_targets')
+
+.PHONY: all deps deps-main audit-config export mbox check clean help $(foreach r,$(STAGE_TARGETS),$(firstword $(subst :, ,$(r))))
 
 # The main job: the series on the newest tree, built, and the kselftest run
 # in plain and simulated confidential guests, with and without the series,
@@ -31,24 +35,13 @@ deps:
 deps-main:
 	$(S)/deps main
 
-fetch: deps
-	$(S)/fetch $(TREE)
-
-apply: fetch
-	$(S)/apply $(TREE)
-
-lint kselftest bisect cross boot bench: apply
-	$(S)/$@ $(TREE)
-
-build: apply
-	$(S)/build $(TREE) series
-
-kconfig: apply
-	$(S)/kconfig-matrix $(TREE)
-
-# What the series does to published distribution configurations ('distros').
-distros: apply
-	$(S)/distros $(TREE)
+# One stage of the table, alone, for $(TREE): 'make lint', 'make boot'...
+# (scripts/stage: its results in build/$(TREE)/STAGE.results).
+define stage_rule
+$(1): $(2)
+	$$(S)/stage $(3) $$(TREE)
+endef
+$(foreach r,$(STAGE_TARGETS),$(eval $(call stage_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))),$(word 3,$(subst :, ,$(r))))))
 
 # What the series does to your configuration: make audit-config CONFIG=file
 audit-config: apply
@@ -64,10 +57,6 @@ export:
 mbox:
 	$(S)/mbox $(TREE)
 
-# boot's judge on the canned logs of tests/logs: no tree, no boot.
-verdicts:
-	$(S)/test-verdicts
-
 check: deps
 	$(S)/check
 
@@ -77,8 +66,8 @@ clean:
 help:
 	@echo 'make [TREE=t]          the main job: build TREE (default $(TREE)) and boot the $(MAIN_GUEST) test matrix'
 	@echo 'make check             every check on every tree; ends with "N passed, N failed"'
-	@echo 'make verdicts          boot'"'"'s judge on the canned logs of tests/logs (no boot)'
-	@echo 'make fetch|apply|lint|kselftest|bisect|build|cross|boot|bench|kconfig|distros|export TREE=t   one stage'
+	@bash -c '. scripts/lib.sh && stage_rows make what' | awk -F'\t' '$$1 != "-" { printf "make %-17s %s\n", $$1, $$2 }'
+	@echo 'make export TREE=t     series/t from the commits in build/t/src'
 	@echo 'make mbox TREE=t       build/t/t.mbox for git send-email, from and signed by your git user.name/user.email'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
 	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"

@@ -57,6 +57,51 @@ subject_prefix() {
 
 all_trees() { awk '!/^#/ && NF { print $1 }' "$TOP/trees"; }
 
+# table FILE COLUMN...: the named columns of each row of FILE, a
+# tab-separated table whose first line that is not a comment names its
+# columns; tab-separated too.  Dies on a column the header does not name.
+table() {
+	local file=$1 out
+
+	shift
+	out=$(awk -F'\t' -v OFS='\t' -v want="$*" '
+		/^#/ || !NF { next }
+		!n++ {
+			for (i = 1; i <= NF; i++) col[$i] = i
+			k = split(want, w, " ")
+			for (i = 1; i <= k; i++)
+				if (!(w[i] in col)) { print w[i]; exit 3 }
+			next
+		}
+		{ line = ""; for (i = 1; i <= k; i++) line = line (i > 1 ? OFS : "") $col[w[i]]; print line }
+	' "$file")
+	case $? in
+	0)	[ -z "$out" ] || echo "$out" ;;
+	3)	die "${file#"$TOP"/}: no column '$out'" ;;
+	*)	die "cannot read ${file#"$TOP"/}" ;;
+	esac
+}
+
+# stage_rows COLUMN...: the named columns of the stages table ('stages').
+stage_rows() { table "$TOP/stages" "$@"; }
+
+# stage_targets: the make targets of the stages table, each as
+# TARGET:PREREQUISITE:STAGE; the prerequisite is the target of the stage it
+# needs, or of the first that has one up the chain, or 'deps'.
+stage_targets() {
+	stage_rows name needs make | awk -F'\t' '
+		{ need[$1] = $2; target[$1] = $3; order[++n] = $1 }
+		END {
+			for (i = 1; i <= n; i++) {
+				s = order[i]
+				if (target[s] == "-") continue
+				p = need[s]
+				while (p != "-" && p != "" && target[p] == "-") p = need[p]
+				printf "%s:%s:%s\n", target[s], (p == "-" || p == "") ? "deps" : target[p], s
+			}
+		}'
+}
+
 # The default tree, for make and the harness's own tests: the first line of
 # 'trees'.  Nothing else names a tree.
 default_tree() { all_trees | head -1; }
