@@ -417,14 +417,14 @@ checkpatch_ok() {
 # (its header says what each column is).  Their kernels and initramfs
 # images live in guest_dir.
 guest_dir() { echo "$BUILD/$1/guest"; }
-all_guests() { awk -F'\t' '!/^#/ && NF { print $1 }' "$TOP/guests"; }
+all_guests() { table "$TOP/guests" guest; }
 default_guest() { all_guests | head -1; }
 
-# guest_field GUEST N: column N of the guest's row.
+# guest_field GUEST COLUMN: the named column of the guest's row.
 guest_field() {
 	local v
 
-	v=$(awk -F'\t' -v g="$1" -v n="$2" '!/^#/ && $1 == g { print $n; exit }' "$TOP/guests")
+	v=$(table "$TOP/guests" guest "$2" | awk -F'\t' -v g="$1" '$1 == g { print $2; exit }') || exit 1
 	[ -n "$v" ] || die "guests: no row '$1', or it has no column $2"
 	echo "$v"
 }
@@ -433,8 +433,8 @@ guest_field() {
 guest_make_args() {
 	local cross
 
-	echo "ARCH=$(guest_field "$1" 2)"
-	cross=$(guest_field "$1" 3)
+	echo "ARCH=$(guest_field "$1" arch)"
+	cross=$(guest_field "$1" cross)
 	[ "$cross" = - ] || echo "CROSS_COMPILE=$cross"
 }
 
@@ -442,7 +442,7 @@ guest_make_args() {
 guest_cc() {
 	local cross
 
-	cross=$(guest_field "$1" 3)
+	cross=$(guest_field "$1" cross)
 	[ "$cross" != - ] || cross=
 	echo "${cross}gcc"
 }
@@ -464,7 +464,7 @@ srcarch() {
 # of <linux/cc_platform.h>, always false.
 guest_can_be_cc() {
 	git -C "$(tree_repo "$1")" grep -q -e 'select ARCH_HAS_CC_PLATFORM' base -- \
-		"arch/$(srcarch "$(guest_field "$2" 2)")/Kconfig"
+		"arch/$(srcarch "$(guest_field "$2" arch)")/Kconfig"
 }
 
 # guest_image TREE GUEST VARIANT: where guest_kernel puts that kernel.
@@ -542,8 +542,8 @@ guest_kernel() {
 	local -a margs
 
 	[ -n "$g" ] || g=$(default_guest)
-	sim=$TOP/$(guest_field "$g" 8) && frag=$TOP/$(guest_field "$g" 7) &&
-		img=$(guest_field "$g" 6) || return 1
+	sim=$TOP/$(guest_field "$g" sim) && frag=$TOP/$(guest_field "$g" fragment) &&
+		img=$(guest_field "$g" image) || return 1
 	mapfile -t margs < <(guest_make_args "$g")
 	src=$(work_src "$tree")
 	out=$(guest_dir "$tree")
@@ -593,12 +593,12 @@ initramfs() {
 	local g=$1 root=$2 out=$3
 
 	mkdir -p "$root"/{bin,dev,proc,sys}
-	case $(guest_field "$g" 9) in
+	case $(guest_field "$g" init) in
 	busybox) cp /bin/busybox "$root/bin/busybox" &&
 		 cp "$TOP/tests/init" "$root/init" && chmod +x "$root/init" || return 1 ;;
 	static)	 "$(guest_cc "$g")" -O2 -Wall -Wextra -Werror -static -o "$root/init" \
 			"$TOP/tests/init.c" || return 1 ;;
-	*)	 die "guests: $g: unknown init '$(guest_field "$g" 9)' (busybox or static)" ;;
+	*)	 die "guests: $g: unknown init '$(guest_field "$g" init)' (busybox or static)" ;;
 	esac
 	[ -e "$root/dev/console" ] || mknod -m 600 "$root/dev/console" c 5 1 || return 1
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
@@ -611,8 +611,8 @@ qemu_guest() {
 	local -a qemu
 
 	shift 5
-	read -ra qemu <<<"$(guest_field "$g" 4)"
-	console=$(guest_field "$g" 5)
+	read -ra qemu <<<"$(guest_field "$g" qemu)"
+	console=$(guest_field "$g" console)
 	timeout 300 "${qemu[@]}" -m 512M -smp 1 \
 		-nographic -no-reboot -nic none \
 		-kernel "$kernel" -initrd "$initrd" \
