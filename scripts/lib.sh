@@ -37,6 +37,17 @@ log() { printf '[%s] %s: %s\n' "$(elapsed)" "$PROG" "$*" >&2; }
 # One clear line and a non-zero exit.
 die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 
+# die_rc CODE MESSAGE...: as die, with the exit code CODE, for an answer
+# that a script documents apart from its errors (exit 1), so that its
+# callers go by the code and not by the wording.
+die_rc() {
+	local rc=$1
+
+	shift
+	printf '%s: error: %s\n' "$PROG" "$*" >&2
+	exit "$rc"
+}
+
 # tree_field TREE COLUMN: a column of the 'trees' table (2 package,
 # 3 version, 4 suite).  Dies on an unknown tree.  The subject prefix, the
 # rest of the line from column 5, is subject_prefix's.
