@@ -149,6 +149,18 @@ unborrow() {
 	rm -f "$src.borrowed"
 }
 
+# src_clean TREE: die unless the series' worktree holds no change: a
+# variant is built from its HEAD's files, and reset to them after.
+src_clean() {
+	local src
+
+	src=$(work_src "$1")
+	[ -n "$(git -C "$src" status --porcelain)" ] || return 0
+	[ -z "$(src_work "$src")" ] ||
+		die "$1: ${src#"$TOP"/} has changes that are not committed: commit them and run 'make export TREE=$1', or drop them with 'make apply TREE=$1 APPLY_DISCARD=1'"
+	die "$1: ${src#"$TOP"/} was left changed by a run killed half way (run: make apply TREE=$1)"
+}
+
 # variant_src TREE base|series: the source tree without or with the series.
 variant_src() {
 	case $2 in
@@ -548,13 +560,13 @@ variant_tree() {
 # switched to the variant's files for the build (git read-tree: only the
 # files that differ are rewritten) and reset to its HEAD after it, so make
 # rebuilds only what the variant changes and ccache finds the rest.  A run
-# killed half way leaves the worktree changed, and apply puts the series
-# back.  On failure, records a FAIL for TREE/GUEST/VARIANT/config or
-# TREE/GUEST/VARIANT/kernel.
+# killed half way leaves the worktree changed, those paths borrowed, and
+# apply puts the series back.  On failure, records a FAIL for
+# TREE/GUEST/VARIANT/config or TREE/GUEST/VARIANT/kernel.
 guest_kernel() {
 	local tree=$1 variant=$2 g=${3:-}
 	local sim frag img src out o key vtree t ok=0 res
-	local -a margs
+	local -a margs switched
 
 	[ -n "$g" ] || g=$(default_guest)
 	sim=$TOP/$(guest_field "$g" 8) && frag=$TOP/$(guest_field "$g" 7) &&
@@ -565,8 +577,7 @@ guest_kernel() {
 	o=$(objdir "$tree" "guest-$g")
 	res=$tree/$g/$variant
 	mkdir -p "$out" "$o"
-	[ -z "$(git -C "$src" status --porcelain)" ] ||
-		die "$tree: ${src#"$TOP"/} has changes that are not committed (run: make apply TREE=$tree)"
+	src_clean "$tree"
 	vtree=$(variant_tree "$tree" "$variant") || return 1
 	key="$vtree $(cat "$sim" "$frag" | sha256sum | cut -c1-16) ${margs[*]}"
 	if [ -f "$(guest_image "$tree" "$g" "$variant")" ] &&
@@ -577,8 +588,10 @@ guest_kernel() {
 	rm -f "$(guest_image "$tree" "$g" "$variant")" "$(guest_image "$tree" "$g" "$variant").key"
 	log "$tree: building the $g $variant kernel with ${sim#"$TOP"/} in ${o#"$TOP"/}"
 	t=$(date +%s)
+	mapfile -t switched < <(git -C "$src" diff --name-only HEAD "$vtree"; patch_paths "$sim")
+	borrow "$src" "${switched[@]}"
 	# shellcheck disable=SC2064
-	trap "git -C '$src' reset -q --hard HEAD" EXIT
+	trap "git -C '$src' reset -q --hard HEAD && unborrow '$src'" EXIT
 	git -C "$src" read-tree -u --reset "$vtree" || die "$tree: cannot switch $src to the $variant files"
 	if ! git -C "$src" apply "$sim"; then
 		result "$res/kernel" FAIL "${sim#"$TOP"/} does not apply"
@@ -594,7 +607,7 @@ guest_kernel() {
 		echo "$key" >"$(guest_image "$tree" "$g" "$variant").key"
 		ok=1
 	fi
-	git -C "$src" reset -q --hard HEAD
+	git -C "$src" reset -q --hard HEAD && unborrow "$src"
 	trap - EXIT
 	[ "$ok" = 1 ] || return 1
 	log "$tree: the $g $variant kernel built in $(($(date +%s) - t))s"
