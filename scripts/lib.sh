@@ -128,9 +128,13 @@ objdir() { echo "$BUILD/$1/$2"; }		# O= directory: TREE VARIANT-ARCH
 # worktree_at REPO DIR COMMIT: DIR, a worktree of REPO, clean and detached
 # at COMMIT; made when missing.  -f -f: a run killed while making it
 # leaves it locked.  A kernel tree's checkout writes 80000 files; one
-# worker a core takes 25 s here where one alone takes 40.
+# worker a core takes 25 s here where one alone takes 40.  It forces
+# (checkout -f, clean -fdx): only for a worktree the harness owns,
+# bisect's, or the series' once apply found nothing there that is not in
+# the series (apply's 'unsaved').  A git am, rebase, merge, cherry-pick or
+# revert half way is forgotten.
 worktree_at() {
-	local repo=$1 dir=$2 commit=$3
+	local repo=$1 dir=$2 commit=$3 op
 
 	if ! git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
 		log "making a worktree in ${dir#"$TOP"/}"
@@ -141,11 +145,76 @@ worktree_at() {
 			die "cannot make a worktree of $repo in $dir"
 		return
 	fi
-	git -C "$dir" am --abort >/dev/null 2>&1
-	git -C "$dir" revert --abort >/dev/null 2>&1
+	for op in am rebase merge cherry-pick revert; do
+		git -C "$dir" "$op" --quit >/dev/null 2>&1
+	done
 	git -C "$dir" -c checkout.workers="$JOBS" checkout -q -f --detach "$commit" &&
 		git -C "$dir" clean -q -fdx ||
 		die "cannot reset $dir to $commit"
+}
+
+# The series' worktree, build/TREE/src, is the developer's as much as the
+# harness's: the series is changed there, by commits, and exported
+# (doc/internals.md).  What a stage changes there for a while (a
+# variant's files, a test-only patch, a control's edit, apply's checkout
+# and 'git am') it lists in SRC.borrowed first and puts back after, so
+# that what a run killed half way leaves is told from a developer's work:
+# apply puts the one back and refuses to drop the other.
+
+# src_changes SRC [PATH...]: the paths of the worktree SRC (of PATH...)
+# that differ from its HEAD, staged or not, and its untracked files that
+# are not ignored, one a line.
+src_changes() {
+	git --literal-pathspecs -C "$1" diff --name-only HEAD -- "${@:2}" &&
+		git --literal-pathspecs -C "$1" ls-files --others --exclude-standard -- "${@:2}"
+}
+
+# src_work SRC [PATH...]: src_changes less the paths that SRC.borrowed
+# lists ('.': all).
+src_work() {
+	if grep -qxF . "$1.borrowed" 2>/dev/null; then
+		return 0
+	elif [ -f "$1.borrowed" ]; then
+		src_changes "$@" | grep -vxF -f "$1.borrowed"
+	else
+		src_changes "$@"
+	fi
+	return 0
+}
+
+# borrow SRC PATH...: PATH... of SRC are the harness's until the stage has
+# put them back and runs unborrow SRC PATH... (unborrow SRC: all of SRC,
+# put back whole).  Dies when one of them holds a change that is not the
+# harness's: none is ever overwritten.
+borrow() {
+	local src=$1 w
+
+	shift
+	[ $# -gt 0 ] || return 0
+	w=$(src_work "$src" "$@" | head -1)
+	[ -z "$w" ] || die "${src#"$TOP"/} has a change to $w that is not committed, and $PROG changes that file for a while: commit it first"
+	printf '%s\n' "$@" >>"$src.borrowed"
+}
+unborrow() {
+	local src=$1 rest
+
+	shift
+	[ $# -gt 0 ] && [ -f "$src.borrowed" ] &&
+		rest=$(grep -vxF -f <(printf '%s\n' "$@") "$src.borrowed") &&
+		{ echo "$rest" >"$src.borrowed"; return; }
+	rm -f "$src.borrowed"
+}
+
+# src_clean TREE: die unless the series' worktree holds no change: a
+# variant is built from its HEAD's files, and reset to them after.
+src_clean() {
+	local src
+
+	src=$(work_src "$1")
+	[ -n "$(git -C "$src" status --porcelain)" ] || return 0
+	[ -z "$(src_work "$src")" ] ||
+		die "$1: ${src#"$TOP"/} has changes that are not committed: commit them and run 'make export TREE=$1', or drop them with 'make apply TREE=$1 APPLY_DISCARD=1'"
+	die "$1: ${src#"$TOP"/} was left changed by a run killed half way (run: make apply TREE=$1)"
 }
 
 # variant_src TREE base|series: the source tree without or with the series.
@@ -415,6 +484,9 @@ kselftest_build() {
 	make -s -C "$src/tools/testing/selftests" O="$o" TARGETS="$t" "$@" >"$o.log" 2>&1
 }
 
+# patch_paths PATCH...: the files the patches change, one a line.
+patch_paths() { sed -n 's|^+++ b/||p; s|^--- a/||p' "$@" | sort -u; }
+
 # objects_of PATCH...: the kernel objects built from the .c files a patch
 # changes (selftests and other tools are built by their own checks).
 objects_of() {
@@ -557,13 +629,13 @@ variant_tree() {
 # switched to the variant's files for the build (git read-tree: only the
 # files that differ are rewritten) and reset to its HEAD after it, so make
 # rebuilds only what the variant changes and ccache finds the rest.  A run
-# killed half way leaves the worktree changed, and apply puts the series
-# back.  On failure, records a FAIL for TREE/GUEST/VARIANT/config or
-# TREE/GUEST/VARIANT/kernel.
+# killed half way leaves the worktree changed, those paths borrowed, and
+# apply puts the series back.  On failure, records a FAIL for
+# TREE/GUEST/VARIANT/config or TREE/GUEST/VARIANT/kernel.
 guest_kernel() {
 	local tree=$1 variant=$2 g=${3:-}
 	local sim frag img src out o key vtree t ok=0 res
-	local -a margs
+	local -a margs switched
 
 	[ -n "$g" ] || g=$(default_guest)
 	sim=$TOP/$(guest_field "$g" sim) && frag=$TOP/$(guest_field "$g" fragment) &&
@@ -574,8 +646,7 @@ guest_kernel() {
 	o=$(objdir "$tree" "guest-$g")
 	res=$tree/$g/$variant
 	mkdir -p "$out" "$o"
-	[ -z "$(git -C "$src" status --porcelain)" ] ||
-		die "$tree: ${src#"$TOP"/} has changes that are not committed (run: make apply TREE=$tree)"
+	src_clean "$tree"
 	vtree=$(variant_tree "$tree" "$variant") || return 1
 	key="$vtree $(cat "$sim" "$frag" | sha256sum | cut -c1-16) ${margs[*]}"
 	if [ -f "$(guest_image "$tree" "$g" "$variant")" ] &&
@@ -586,8 +657,10 @@ guest_kernel() {
 	rm -f "$(guest_image "$tree" "$g" "$variant")" "$(guest_image "$tree" "$g" "$variant").key"
 	log "$tree: building the $g $variant kernel with ${sim#"$TOP"/} in ${o#"$TOP"/}"
 	t=$(date +%s)
+	mapfile -t switched < <(git -C "$src" diff --name-only HEAD "$vtree"; patch_paths "$sim")
+	borrow "$src" "${switched[@]}"
 	# shellcheck disable=SC2064
-	trap "git -C '$src' reset -q --hard HEAD" EXIT
+	trap "git -C '$src' reset -q --hard HEAD && unborrow '$src'" EXIT
 	git -C "$src" read-tree -u --reset "$vtree" || die "$tree: cannot switch $src to the $variant files"
 	if ! git -C "$src" apply "$sim"; then
 		result "$res/kernel" FAIL "${sim#"$TOP"/} does not apply"
@@ -603,7 +676,7 @@ guest_kernel() {
 		echo "$key" >"$(guest_image "$tree" "$g" "$variant").key"
 		ok=1
 	fi
-	git -C "$src" reset -q --hard HEAD
+	git -C "$src" reset -q --hard HEAD && unborrow "$src"
 	trap - EXIT
 	[ "$ok" = 1 ] || return 1
 	log "$tree: the $g $variant kernel built in $(($(date +%s) - t))s"
