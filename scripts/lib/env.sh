@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# scripts/lib/env.sh: the environment every script runs in: where things
+# are, the build settings, the progress line, errors and the disk.
+# Sourced by scripts/lib.sh, never run.
+
+set -o pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE=${DEVMEM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/devmem-cc}
+BUILD=${DEVMEM_BUILD:-$TOP/build}
+RESULTS=${RESULTS:-$BUILD/results}
+JOBS=${JOBS:-$(nproc)}
+T0=${T0:-$(date +%s)}
+export CACHE BUILD RESULTS JOBS T0
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+# Paths below the clone are hashed relative, so a fresh clone (CI) hits the
+# cache that an earlier clone filled.
+export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
+# Reproducible objects and cache hits across clones and dates.
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 1970'
+export KBUILD_BUILD_USER=devmem KBUILD_BUILD_HOST=harness
+export LC_ALL=C
+
+PROG=$(basename "$0")
+
+elapsed() {
+	local s=$(($(date +%s) - T0))
+
+	printf '%02d:%02d' $((s / 60)) $((s % 60))
+}
+
+# One progress line per stage, with the elapsed time of the whole run.
+log() { printf '[%s] %s: %s\n' "$(elapsed)" "$PROG" "$*" >&2; }
+
+# One clear line and a non-zero exit.
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+# die_rc CODE MESSAGE...: as die, with the exit code CODE, for an answer
+# that a script documents apart from its errors (exit 1), so that its
+# callers go by the code and not by the wording.
+die_rc() {
+	local rc=$1
+
+	shift
+	printf '%s: error: %s\n' "$PROG" "$*" >&2
+	exit "$rc"
+}
+
+# Fail early, with the place named, when a disk is short of space.
+# DEVMEM_FAKE_FREE_MB pretends a free space, for the harness's own tests.
+need_space() {
+	local dir=$1 mb=$2 avail
+
+	mkdir -p "$dir"
+	avail=${DEVMEM_FAKE_FREE_MB:-$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')}
+	[ "$avail" -ge "$mb" ] ||
+		die "not enough disk space in $dir: ${avail} MB free, ${mb} MB needed"
+}
+
+# need_run_space N: fail early unless the disk of build/ holds what a
+# check of N trees writes at most, as measured (doc/timings.md#disk):
+# per tree 4000 MB in build/ (worktrees, objects, guests) and 2500 MB in
+# the cache (packages, the expanded tree), plus 1000 MB of ccache.  What
+# build/ and the cache hold already counts as free: a second run rewrites
+# it in place.
+need_run_space() {
+	local want=$(($1 * 6500 + 1000)) held
+
+	held=$(du -smc "$BUILD" "$CACHE" 2>/dev/null | awk 'END { print $1 + 0 }')
+	need_space "$BUILD" $((want > held ? want - held : 0))
+}

@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# scripts/lib/guests.sh: the guest machines: their compilers, kernels,
+# initramfs and QEMU.
+# Sourced by scripts/lib.sh, never run.
+
+# guest_make_args GUEST: make's ARCH= and CROSS_COMPILE= for it, a line each.
+guest_make_args() {
+	local cross
+
+	echo "ARCH=$(guest_field "$1" arch)"
+	cross=$(guest_field "$1" cross)
+	[ "$cross" = - ] || echo "CROSS_COMPILE=$cross"
+}
+
+# guest_cc GUEST: the compiler of the guest's programs.
+guest_cc() {
+	local cross
+
+	cross=$(guest_field "$1" cross)
+	[ "$cross" != - ] || cross=
+	echo "${cross}gcc"
+}
+
+# srcarch ARCH: the directory under arch/ of a kernel ARCH=, as the top
+# Makefile maps it.
+srcarch() {
+	case $1 in
+	i386|x86_64)		echo x86 ;;
+	sparc32|sparc64)	echo sparc ;;
+	parisc64)		echo parisc ;;
+	*)			echo "$1" ;;
+	esac
+}
+
+# guest_can_be_cc TREE GUEST: the tree's base lets a guest of that
+# architecture be confidential: its arch/*/Kconfig selects
+# ARCH_HAS_CC_PLATFORM.  Without it cc_platform_has() is the generic stub
+# of <linux/cc_platform.h>, always false.
+guest_can_be_cc() {
+	git -C "$(tree_repo "$1")" grep -q -e 'select ARCH_HAS_CC_PLATFORM' base -- \
+		"arch/$(srcarch "$(guest_field "$2" arch)")/Kconfig"
+}
+
+# guest_image TREE GUEST VARIANT: where guest_kernel puts that kernel.
+guest_image() { echo "$(guest_dir "$1")/$2-$3"; }
+
+# base_with TREE PATCH...: the git tree object of the base with PATCH...
+# applied, made in a private index.
+base_with() {
+	local src idx tree=''
+
+	src=$(work_src "$1")
+	shift
+	idx=$(mktemp)
+	GIT_INDEX_FILE=$idx git -C "$src" read-tree base &&
+		GIT_INDEX_FILE=$idx git -C "$src" apply --cached "$@" &&
+		tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
+	rm -f "$idx"
+	[ -n "$tree" ] && echo "$tree"
+}
+
+# variant_tree TREE VARIANT: the source tree (a git tree object) of a guest
+# kernel: 'series' (the series' worktree HEAD), 'base', 'nofix' (the
+# series with the mmap fix, MMAP_FIX, reverted: bench's control),
+# 'stable' (the base with the stable-bound patches alone), or 'rfc3' (the
+# base with tests/rfc3.patch, Arnd Bergmann's RFC 3/3, test only: boot's
+# rfc3 cells, newest tree only).  nofix, stable and rfc3 are made in a
+# private index: no worktree moves.
+variant_tree() {
+	local src fix idx tree
+	local -a fixes
+
+	src=$(work_src "$1")
+	case $2 in
+	series)	git -C "$src" rev-parse 'HEAD^{tree}' ;;
+	base)	git -C "$src" rev-parse 'base^{tree}' ;;
+	nofix)
+		fix=$(git -C "$src" log --format='%H %s' base..HEAD |
+			awk -v s="$MMAP_FIX" 'substr($0, 42) == s { print $1 }')
+		[ -n "$fix" ] || die "series/$1 has no patch '$MMAP_FIX'"
+		idx=$(mktemp)
+		GIT_INDEX_FILE=$idx git -C "$src" read-tree HEAD &&
+			git -C "$src" diff "$fix^" "$fix" |
+			GIT_INDEX_FILE=$idx git -C "$src" apply --cached -R &&
+			tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
+		rm -f "$idx"
+		[ -n "$tree" ] || die "$1: '$MMAP_FIX' does not revert cleanly"
+		echo "$tree" ;;
+	stable)
+		mapfile -t fixes < <(stable_bound "$1")
+		[ ${#fixes[@]} -gt 0 ] || die "series/$1 has no patch bound for stable"
+		base_with "$1" "${fixes[@]}" || die "$1: the stable-bound patches do not apply to the base" ;;
+	rfc3)
+		base_with "$1" "$TOP/tests/rfc3.patch" || die "$1: tests/rfc3.patch does not apply to the base" ;;
+	*)	die "unknown guest kernel '$2' (series, base, nofix, stable or rfc3)" ;;
+	esac
+}
+
+# guest_kernel TREE VARIANT [GUEST]: the guest kernel of a variant (see
+# variant_tree) for GUEST (default: the first row of 'guests'): tinyconfig
+# plus the guest's fragment, with its simulation patch (tests/: test
+# only), as guest_image.  Nothing is built when that image is of the same
+# source tree, patch, configuration and make arguments.
+#
+# Every variant is built in the series' worktree, build/TREE/src, and in
+# one object directory per guest, build/TREE/guest-GUEST: the worktree is
+# switched to the variant's files for the build (git read-tree: only the
+# files that differ are rewritten) and reset to its HEAD after it, so make
+# rebuilds only what the variant changes and ccache finds the rest.  A run
+# killed half way leaves the worktree changed, those paths borrowed, and
+# apply puts the series back.  On failure, records a FAIL for
+# TREE/GUEST/VARIANT/config or TREE/GUEST/VARIANT/kernel.
+guest_kernel() {
+	local tree=$1 variant=$2 g=${3:-}
+	local sim frag img src out o key vtree t ok=0 res
+	local -a margs switched
+
+	[ -n "$g" ] || g=$(default_guest)
+	sim=$TOP/$(guest_field "$g" sim) && frag=$TOP/$(guest_field "$g" fragment) &&
+		img=$(guest_field "$g" image) || return 1
+	mapfile -t margs < <(guest_make_args "$g")
+	src=$(work_src "$tree")
+	out=$(guest_dir "$tree")
+	o=$(objdir "$tree" "guest-$g")
+	res=$tree/$g/$variant
+	mkdir -p "$out" "$o"
+	src_clean "$tree"
+	vtree=$(variant_tree "$tree" "$variant") || return 1
+	key="$vtree $(cat "$sim" "$frag" | sha256sum | cut -c1-16) ${margs[*]}"
+	if [ -f "$(guest_image "$tree" "$g" "$variant")" ] &&
+	   [ "$(cat "$(guest_image "$tree" "$g" "$variant").key" 2>/dev/null)" = "$key" ]; then
+		log "$tree: the $g $variant kernel is up to date"
+		return 0
+	fi
+	rm -f "$(guest_image "$tree" "$g" "$variant")" "$(guest_image "$tree" "$g" "$variant").key"
+	log "$tree: building the $g $variant kernel with ${sim#"$TOP"/} in ${o#"$TOP"/}"
+	t=$(date +%s)
+	mapfile -t switched < <(git -C "$src" diff --name-only HEAD "$vtree"; patch_paths "$sim")
+	borrow "$src" "${switched[@]}"
+	# shellcheck disable=SC2064
+	trap "git -C '$src' reset -q --hard HEAD && unborrow '$src'" EXIT
+	git -C "$src" read-tree -u --reset "$vtree" || die "$tree: cannot switch $src to the $variant files"
+	if ! git -C "$src" apply "$sim"; then
+		result "$res/kernel" FAIL "${sim#"$TOP"/} does not apply"
+	elif ! kconfig "$src" "$o" "$frag" "${margs[@]}" >"$o/guest-build.log" 2>&1; then
+		result "$res/config" FAIL "kconfig failed: see ${o#"$TOP"/}/guest-build.log"
+	elif [ -n "$(config_missing "$o" "$frag")" ]; then
+		result "$res/config" FAIL "Kconfig dropped: $(config_missing "$o" "$frag" | paste -sd' ')"
+	elif ! kmake -C "$src" O="$o" "${margs[@]}" "$(basename "$img")" >>"$o/guest-build.log" 2>&1; then
+		tail -20 "$o/guest-build.log" >&2
+		result "$res/kernel" FAIL "see ${o#"$TOP"/}/guest-build.log"
+	else
+		cp "$o/$img" "$(guest_image "$tree" "$g" "$variant")"
+		echo "$key" >"$(guest_image "$tree" "$g" "$variant").key"
+		ok=1
+	fi
+	git -C "$src" reset -q --hard HEAD && unborrow "$src"
+	trap - EXIT
+	[ "$ok" = 1 ] || return 1
+	log "$tree: the $g $variant kernel built in $(($(date +%s) - t))s"
+}
+
+# initramfs GUEST ROOT OUT: ROOT, with /dev/console and the guest's init
+# added, as a gzipped cpio archive in OUT.  The init is tests/init with
+# the host's busybox ('busybox' in the guest's row: the host's
+# architecture only), or tests/init.c built static ('static').
+initramfs() {
+	local g=$1 root=$2 out=$3
+
+	mkdir -p "$root"/{bin,dev,proc,sys}
+	case $(guest_field "$g" init) in
+	busybox) cp /bin/busybox "$root/bin/busybox" &&
+		 cp "$TOP/tests/init" "$root/init" && chmod +x "$root/init" || return 1 ;;
+	static)	 "$(guest_cc "$g")" -O2 -Wall -Wextra -Werror -static -o "$root/init" \
+			"$TOP/tests/init.c" || return 1 ;;
+	*)	 die "guests: $g: unknown init '$(guest_field "$g" init)' (busybox or static)" ;;
+	esac
+	[ -e "$root/dev/console" ] || mknod -m 600 "$root/dev/console" c 5 1 || return 1
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
+}
+
+# qemu_guest GUEST KERNEL INITRD APPEND LOG [QEMU ARGS]: boot under QEMU
+# (TCG) until the guest powers off; its console, without CRs, goes to LOG.
+qemu_guest() {
+	local g=$1 kernel=$2 initrd=$3 append=$4 log=$5 console
+	local -a qemu
+
+	shift 5
+	read -ra qemu <<<"$(guest_field "$g" qemu)"
+	console=$(guest_field "$g" console)
+	timeout 300 "${qemu[@]}" -m 512M -smp 1 \
+		-nographic -no-reboot -nic none \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=$console panic=-1 quiet loglevel=4 $append" \
+		"$@" </dev/null 2>&1 | tr -d '\r' >"$log"
+}
+
+# guest_log_bad LOG: the first sign of a kernel oops, WARN, BUG or panic.
+guest_log_bad() {
+	grep -m1 -E 'BUG:|WARNING:|Oops|Kernel panic|general protection|Call Trace' "$1"
+}

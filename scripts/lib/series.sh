@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# scripts/lib/series.sh: the series' patch files: their order, senders,
+# subjects, what they change, checkpatch.
+# Sourced by scripts/lib.sh, never run.
+
+series_patches() {
+	local d
+
+	d=$(series_dir "$1")
+	[ -f "$d/series" ] || die "no quilt series file in series/$1"
+	grep -vE '^[[:space:]]*(#|$)' "$d/series" | sed "s|^|$d/|"
+}
+
+# The placeholder identity: who the series here is signed by until someone
+# real sends it (submitting-patches.rst refuses anonymous contributions).
+# It is the From: of series/TREE/0000-cover-letter.patch, and any address
+# in a domain reserved by RFC 2606 and RFC 6761 (*.example, *.invalid,
+# *.test, *.localhost, example.com, .net and .org).  mbox rewrites it to
+# the sender's identity and refuses to send as it.
+RESERVED_DOMAINS='(([[:alnum:]-]+\.)*(example|invalid|test|localhost)|([[:alnum:]-]+\.)*example\.(com|net|org))\.?'
+
+# header FILE NAME: the header NAME of a mail file, unfolded.
+header() {
+	awk -v h="$2" 'BEGIN { h = tolower(h) ": " }
+		NR > 1 && /^$/ { exit }
+		/^[ \t]/ { if (on) v = v " " substr($0, match($0, /[^ \t]/)); next }
+		{ if (on) exit; on = (tolower(substr($0, 1, length(h))) == h); if (on) v = substr($0, length(h) + 1) }
+		END { if (on || v != "") print v }' "$1"
+}
+
+# placeholder_ident TREE: "Name <email>", the From: of the tree's cover letter.
+placeholder_ident() { header "$(series_dir "$1")/0000-cover-letter.patch" From; }
+
+# ident_name IDENT, ident_email IDENT: the parts of "Name <email>".
+ident_name() { sed -E 's/^"?([^"<]*[^"< ])"? *<.*/\1/' <<<"$1"; }
+ident_email() { sed -nE 's/.*<([^>]*)>.*/\1/p' <<<"$1"; }
+
+# reserved_address EMAIL: true when EMAIL is in a reserved domain.
+reserved_address() { grep -qiE "@${RESERVED_DOMAINS}\$" <<<"$1"; }
+
+# placeholder TREE NAME EMAIL: true when NAME <EMAIL> is (part of) the
+# placeholder identity.
+placeholder() {
+	local p
+
+	p=$(placeholder_ident "$1")
+	reserved_address "$3" || [ "${3,,}" = "$(ident_email "$p" | tr '[:upper:]' '[:lower:]')" ] ||
+		[ "$2" = "$(ident_name "$p")" ]
+}
+
+# The mmap fix, by its subject: bench reverts it for its control, and the
+# data check wants it in every series.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+MMAP_FIX='x86/devmem: Check the range of a /dev/mem mmap() only once'
+
+# bisect_objects PATCH SERIES_PATCH...: the kernel objects bisect builds
+# for PATCH: those it changes or, for a patch that changes only headers or
+# Kconfig, those the whole series changes.
+bisect_objects() {
+	local p=$1
+
+	shift
+	if [ -n "$(objects_of "$p")" ]; then
+		objects_of "$p"
+	elif grep -qE '^\+\+\+ b/(include|arch)/.*\.h$|^\+\+\+ b/.*Kconfig' "$p"; then
+		objects_of "$@"
+	fi
+}
+
+# kselftests_of PATCH: the kselftests (directories) a patch changes.
+kselftests_of() { sed -n 's|^+++ b/tools/testing/selftests/\([^/]*\)/.*|\1|p' "$1" | sort -u; }
+
+# stable_patches PATCH...: those marked for stable.
+stable_patches() { grep -l '^Cc: stable@vger.kernel.org' "$@"; }
+
+# patch_subject PATCH: its subject, folded lines joined, [PATCH n/m] dropped.
+patch_subject() {
+	awk '/^Subject: / { s = $0; f = 1; next }
+	     f && /^[ \t]/ { s = s $0; next }
+	     f { print s; exit }' "$1" |
+		sed -E 's/^Subject: (\[[^]]*\] )?//; s/[[:space:]]+/ /g'
+}
+
+# stable_bound TREE: the patches of TREE that are bound for stable: on
+# the newest tree those marked Cc: stable, on the others (backports,
+# marked for nothing until the fixes are upstream) those with the subject
+# of one of them.
+stable_bound() {
+	local p newest subjects
+
+	newest=$(default_tree)
+	mapfile -t subjects < <(series_patches "$newest" | while read -r p; do
+		! grep -q '^Cc: stable@vger.kernel.org' "$p" || patch_subject "$p"
+	done)
+	series_patches "$1" | while read -r p; do
+		grep -qxF "$(patch_subject "$p")" <<<"$(printf '%s\n' "${subjects[@]}")" && echo "$p"
+	done
+	return 0
+}
+
+# patch_paths PATCH...: the files the patches change, one a line.
+patch_paths() { sed -n 's|^+++ b/||p; s|^--- a/||p' "$@" | sort -u; }
+
+# objects_of PATCH...: the kernel objects built from the .c files a patch
+# changes (selftests and other tools are built by their own checks).
+objects_of() {
+	sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p' "$@" | grep -v '^tools/' | sort -u
+}
+
+# checkpatch_ok SRC PATCH: scripts/checkpatch.pl --strict of the tree in SRC
+# finds nothing in PATCH.  UNKNOWN_COMMIT_ID is ignored: the expanded trees
+# have no upstream history, so no Fixes: sha can be looked up.
+checkpatch_ok() {
+	local out
+
+	# Debian's python3 first: spdxcheck.py needs python3-ply and python3-git.
+	out=$(cd "$1" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict \
+		--ignore UNKNOWN_COMMIT_ID "$2" 2>&1)
+	if echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		return 0
+	fi
+	echo "$out" | grep -E '^(ERROR|WARNING|CHECK|#[0-9]+:|total:)'
+	return 1
+}

@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# scripts/lib/tables.sh: the data tables at the top of the clone (trees,
+# stages, guests, arches), read by column name, and where each tree lives.
+# Sourced by scripts/lib.sh, never run.
+
+# tree_field TREE COLUMN: a column of the 'trees' table (2 package,
+# 3 version, 4 suite).  Dies on an unknown tree.  The subject prefix, the
+# rest of the line from column 5, is subject_prefix's.
+tree_field() {
+	local v
+
+	v=$(awk -v t="$1" -v c="$2" '!/^#/ && $1 == t { print $c }' "$TOP/trees")
+	[ -n "$v" ] || die "unknown tree '$1' (known: $(all_trees | paste -sd' '))"
+	echo "$v"
+}
+
+# subject_prefix TREE: what 'git format-patch' puts in the brackets of
+# the tree's subjects before "N/M" ("PATCH v6", "PATCH v6 6.12").
+subject_prefix() {
+	check_tree "$1" || return 1
+	awk -v t="$1" '!/^#/ && $1 == t { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print }' "$TOP/trees"
+}
+
+all_trees() { awk '!/^#/ && NF { print $1 }' "$TOP/trees"; }
+
+# table FILE COLUMN...: the named columns of each row of FILE, a
+# tab-separated table whose first line that is not a comment names its
+# columns; tab-separated too.  Dies on a column the header does not name.
+table() {
+	local file=$1 out
+
+	shift
+	out=$(awk -F'\t' -v OFS='\t' -v want="$*" '
+		/^#/ || !NF { next }
+		!n++ {
+			for (i = 1; i <= NF; i++) col[$i] = i
+			k = split(want, w, " ")
+			for (i = 1; i <= k; i++)
+				if (!(w[i] in col)) { print w[i]; exit 3 }
+			next
+		}
+		{ line = ""; for (i = 1; i <= k; i++) line = line (i > 1 ? OFS : "") $col[w[i]]; print line }
+	' "$file")
+	case $? in
+	0)	[ -z "$out" ] || echo "$out" ;;
+	3)	die "${file#"$TOP"/}: no column '$out'" ;;
+	*)	die "cannot read ${file#"$TOP"/}" ;;
+	esac
+}
+
+# stage_rows COLUMN...: the named columns of the stages table ('stages').
+stage_rows() { table "$TOP/stages" "$@"; }
+
+# stage_targets: the make targets of the stages table, each as
+# TARGET:PREREQUISITE:STAGE; the prerequisite is the target of the stage it
+# needs, or of the first that has one up the chain, or 'deps'.
+stage_targets() {
+	stage_rows name needs make | awk -F'\t' '
+		{ need[$1] = $2; target[$1] = $3; order[++n] = $1 }
+		END {
+			for (i = 1; i <= n; i++) {
+				s = order[i]
+				if (target[s] == "-") continue
+				p = need[s]
+				while (p != "-" && p != "" && target[p] == "-") p = need[p]
+				printf "%s:%s:%s\n", target[s], (p == "-" || p == "") ? "deps" : target[p], s
+			}
+		}'
+}
+
+# The default tree, for make and the harness's own tests: the first line of
+# 'trees'.  Nothing else names a tree.
+default_tree() { all_trees | head -1; }
+
+check_tree() { tree_field "$1" 2 >/dev/null; }
+
+# Where things live for a tree.
+tree_repo() { echo "$CACHE/trees/$1"; }		# expanded git repository (base)
+series_dir() { echo "$TOP/series/$1"; }
+work_src() { echo "$BUILD/$1/src"; }		# worktree with the series applied
+objdir() { echo "$BUILD/$1/$2"; }		# O= directory: TREE VARIANT-ARCH
+
+# check_arches: every row of 'arches' says where it runs, in its fifth
+# column: 'all' trees, or the 'newest' only (cross and plan read it).
+check_arches() {
+	local bad
+
+	bad=$(awk '!/^#/ && NF && $5 != "all" && $5 != "newest" { print $1 ": \047" $5 "\047"; exit }' "$TOP/arches")
+	[ -z "$bad" ] || die "arches: $bad in the fifth column, not 'all' or 'newest'"
+}
+
+# The guests of the boot tests and the benchmark, one row each in 'guests'
+# (its header says what each column is).  Their kernels and initramfs
+# images live in guest_dir.
+guest_dir() { echo "$BUILD/$1/guest"; }
+all_guests() { table "$TOP/guests" guest; }
+default_guest() { all_guests | head -1; }
+
+# guest_field GUEST COLUMN: the named column of the guest's row.
+guest_field() {
+	local v
+
+	v=$(table "$TOP/guests" guest "$2" | awk -F'\t' -v g="$1" '$1 == g { print $2; exit }') || exit 1
+	[ -n "$v" ] || die "guests: no row '$1', or it has no column $2"
+	echo "$v"
+}
