@@ -33,14 +33,17 @@ srcarch() {
 	esac
 }
 
-# guest_can_be_cc TREE GUEST: the tree's base lets a guest of that
-# architecture be confidential: its arch/*/Kconfig selects
+# arch_can_be_cc TREE SRCARCH: the tree's base lets a guest of that
+# architecture be confidential: a Kconfig file of arch/SRCARCH selects
 # ARCH_HAS_CC_PLATFORM.  Without it cc_platform_has() is the generic stub
-# of <linux/cc_platform.h>, always false.
-guest_can_be_cc() {
-	git -C "$(tree_repo "$1")" grep -q -e 'select ARCH_HAS_CC_PLATFORM' base -- \
-		"arch/$(srcarch "$(guest_field "$2" arch)")/Kconfig"
+# of <linux/cc_platform.h>, always false.  The one place that decides it.
+arch_can_be_cc() {
+	git -C "$(tree_repo "$1")" grep -l -e 'select ARCH_HAS_CC_PLATFORM' base -- "arch/$2" |
+		grep '/Kconfig[^/]*$' >/dev/null	# all of its input: pipefail
 }
+
+# guest_can_be_cc TREE GUEST: arch_can_be_cc for the guest's architecture.
+guest_can_be_cc() { arch_can_be_cc "$1" "$(srcarch "$(guest_field "$2" arch)")"; }
 
 # guest_image TREE GUEST VARIANT: where guest_kernel puts that kernel.
 guest_image() { echo "$(guest_dir "$1")/$2-$3"; }
@@ -199,4 +202,47 @@ qemu_guest() {
 # guest_log_bad LOG: the first sign of a kernel oops, WARN, BUG or panic.
 guest_log_bad() {
 	grep -m1 -E 'BUG:|WARNING:|Oops|Kernel panic|general protection|Call Trace' "$1"
+}
+
+# guest_cells TREE GUEST: the guest's cells on TREE, one per line: name,
+# kernel, command line, steps (boot's; data-check's rfc3 check): the rows of tests/cells whose needs the guest and
+# the tree have, without the steps (tests/steps) whose needs the guest
+# lacks, and without a cell left with no step.  'signals' in a cell's
+# steps is each faked signal the guest can fake, tested with no override
+# and with DEVMEM_TEST_CC=0.
+guest_cells() {
+	local have steps
+
+	have="- $(guest_field "$2" init) $(guest_field "$2" arch)" || return 1
+	! tree_in "$1" newest || have="$have newest"
+	steps=$(table "$TOP/tests/steps" step needs) || return 1
+	table "$TOP/tests/cells" cell kernel cmdline needs steps | awk -F'\t' -v OFS='\t' \
+		-v have=" $have " -v steps="$steps" '
+		function has(needs,   n, w, i) {
+			n = split(needs, w, " ")
+			for (i = 1; i <= n; i++)
+				if (index(have, " " w[i] " ") == 0)
+					return 0
+			return 1
+		}
+		BEGIN {
+			n = split(steps, row, "\n")
+			for (i = 1; i <= n; i++) {
+				split(row[i], f, "\t")
+				ok[f[1]] = has(f[2])
+				if (f[1] ~ /^fake-/ && ok[f[1]])
+					signals = signals " " f[1] " test=cc test0=cc unfake"
+			}
+		}
+		has($4) {
+			gsub(/(^| )signals( |$)/, " " signals " ", $5)
+			n = split($5, st, " "); keep = ""
+			for (i = 1; i <= n; i++) {
+				name = st[i]; sub(/=.*/, "", name)
+				if (!(name in ok) || ok[name])	# unknown: init fails it
+					keep = keep (keep == "" ? "" : " ") st[i]
+			}
+			if (keep != "")
+				print $1, $2, $3, keep
+		}'
 }

@@ -75,6 +75,10 @@ default_tree() { all_trees | head -1; }
 
 check_tree() { tree_field "$1" 2 >/dev/null; }
 
+# tree_in TREE KIND: the tree is among KIND, a 'trees' column of 'guests'
+# or 'arches': all of them, or the newest only (the default tree).
+tree_in() { [ "$2" = all ] || [ "$1" = "$(default_tree)" ]; }
+
 # Where things live for a tree.
 tree_repo() { echo "$CACHE/trees/$1"; }		# expanded git repository (base)
 series_dir() { echo "$TOP/series/$1"; }
