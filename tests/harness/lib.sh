@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# tests/harness/lib.sh: what several files of tests/harness/ share:
+# whether the default tree is fetched, and the copies of the repository
+# whose stages are stubs, on which 60-check.sh, 70-data.sh and 80-lanes.sh
+# run check.  Sourced by scripts/test-harness, never run.
+: "${tree:?}" "${scratch:?}"
+
+# fetched: the default tree's base is in the cache.
+fetched() { git -C "$(tree_repo "$tree")" rev-parse -q --verify base >/dev/null 2>&1; }
+
+# stub: a stub stage, for check on a copy of the repository: each stub
+# reports what is planned for it as PASS (and lint, given LINT_INJECT, a
+# FAIL of TREE/w1, which its control wants, with a reason that does not
+# say why), so no kernel is built and nothing is
+# fetched; data and plan are the real scripts, reading the cached tree.
+stub() {
+	cat <<'STUB'
+#!/bin/bash
+# A stub stage for the harness's own tests of check.
+. "$(dirname "$0")/lib.sh"
+case ${0##*/} in
+lint)	if [ -n "${LINT_INJECT:-}" ]; then result "$1/w1" FAIL stub; exit 1; fi
+	plan "$1/w1"
+	result "$1/w1" PASS stub
+	result "$1/sparse" SKIP "stub: no sparse" ;;
+boot)	result "$1/boot/x86_64/series-cc" PASS stub
+	result "$1/boot/x86_64/base-cc" XFAIL "stub: the open() tests fail without the series" ;;
+esac
+planned "${STAGE:-none}" | while read -r name; do
+	grep -q " $name " "$RESULTS" || result "$name" PASS stub
+done
+STUB
+}
+
+# fake NAME: a copy of the repository in $scratch/NAME with stub stages.
+fake() {
+	local d=$scratch/$1 v
+
+	mkdir -p "$d"
+	cp -r "$TOP"/scripts "$TOP"/series "$TOP"/tests "$TOP"/config "$TOP"/Makefile "$TOP"/stages \
+		"$TOP"/trees "$TOP"/arches "$TOP"/guests "$TOP"/bench-limits "$TOP"/distros "$d/"
+	# Every stage of the table but the data check, the plan and lint's
+	# control, which runs the stub lint.
+	while IFS=$'\t' read -r name v; do
+		case $name in
+		data|plan|lint-control) ;;
+		*)	stub >"$d/scripts/${v%% *}" ;;
+		esac
+	done < <(stage_rows name command)
+	echo "$d"
+}
+
+# fake_check DIR: its check of the default tree; exit code, output in DIR/out.
+fake_check() {
+	env DEVMEM_BUILD="$1/build" RESULTS="$1/build/results" "$1/scripts/check" "$tree" >"$1/out" 2>&1
+}
