@@ -13,6 +13,8 @@
  *   fake-<signal>  fake one confidential guest signal from user space, as
  *                  tests/init does (not the x86 /proc/cpuinfo flags)
  *   unfake         take every faked signal away again
+ *   fuzz           /fuzz (tests/fuzz.c) with devmem_fuzz=SEED:OPS[:N,N...],
+ *                  as tests/init runs it
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -152,6 +154,45 @@ static int securityfs(int on)
 	return 0;
 }
 
+static char *fuzz_args;	/* devmem_fuzz=, on the command line */
+
+/*
+ * /fuzz with the words of devmem_fuzz=, only the kernel's emergencies on
+ * the console meanwhile (no message cuts its lines), then what the kernel
+ * logged while it ran, between markers: its exit code.
+ */
+static int fuzz(void)
+{
+	static char log[1 << 17], args[512];
+	char *argv[5] = { "fuzz" }, *save;
+	int status, level, n, i = 1;
+	pid_t pid;
+	FILE *f = fopen("/proc/sys/kernel/printk", "r");
+
+	if (!f || fscanf(f, "%d", &level) != 1)
+		level = 4;
+	if (f)
+		fclose(f);
+	snprintf(args, sizeof(args), "%s", fuzz_args ? fuzz_args : "");
+	for (char *w = strtok_r(args, ":", &save); w && i < 4; w = strtok_r(NULL, ":", &save))
+		argv[i++] = w;
+	klogctl(5 /* SYSLOG_ACTION_CLEAR */, NULL, 0);
+	klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 1);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execv("/fuzz", argv);
+		printf("init: exec /fuzz: %s\n", strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		status = 1 << 8;
+	klogctl(8, NULL, level);
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, sizeof(log));
+	printf("@@KERNEL-LOG BEGIN\n%.*s@@KERNEL-LOG END\n", n > 0 ? n : 0, log);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 static int step(const char *s)
 {
 	if (!strcmp(s, "test"))
@@ -168,6 +209,8 @@ static int step(const char *s)
 		return fake(s + 5);
 	if (!strcmp(s, "unfake"))
 		return unfake();
+	if (!strcmp(s, "fuzz"))
+		return fuzz();
 	printf("init: unknown step %s\n", s);
 	return 1;
 }
@@ -193,6 +236,8 @@ int main(void)
 	for (s = strtok_r(cmdline, " \n", &save); s; s = strtok_r(NULL, " \n", &save))
 		if (!strncmp(s, "devmem_steps=", 13))
 			steps = s + 13;
+		else if (!strncmp(s, "devmem_fuzz=", 12))
+			fuzz_args = s + 12;
 
 	for (s = steps ? strtok_r(steps, ",", &save) : NULL; s;
 	     s = strtok_r(NULL, ",", &save)) {

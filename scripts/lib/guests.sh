@@ -50,13 +50,17 @@ guest_image() { echo "$(guest_dir "$1")/$2-$3"; }
 
 # base_with TREE PATCH...: the git tree object of the base with PATCH...
 # applied, made in a private index.
-base_with() {
-	local src idx tree=''
+base_with() { rev_with "$1" base "${@:2}"; }
+
+# rev_with TREE REV PATCH...: the git tree object of REV of the series'
+# worktree with PATCH... applied, made in a private index.
+rev_with() {
+	local src idx rev=$2 tree=''
 
 	src=$(work_src "$1")
-	shift
+	shift 2
 	idx=$(mktemp)
-	GIT_INDEX_FILE=$idx git -C "$src" read-tree base &&
+	GIT_INDEX_FILE=$idx git -C "$src" read-tree "$rev" &&
 		GIT_INDEX_FILE=$idx git -C "$src" apply --cached "$@" &&
 		tree=$(GIT_INDEX_FILE=$idx git -C "$src" write-tree)
 	rm -f "$idx"
@@ -68,8 +72,10 @@ base_with() {
 # series with the mmap fix, MMAP_FIX, reverted: bench's control),
 # 'stable' (the base with the stable-bound patches alone), or 'rfc3' (the
 # base with tests/rfc3.patch, Arnd Bergmann's RFC 3/3, test only: boot's
-# rfc3 cells, newest tree only).  nofix, stable and rfc3 are made in a
-# private index: no worktree moves.
+# rfc3 cells, newest tree only), or 'mutant-NAME' (the series with
+# tests/mutants/NAME.patch, test only: scripts/fuzz's mutants).  nofix,
+# stable, rfc3 and the mutants are made in a private index: no worktree
+# moves.
 variant_tree() {
 	local src fix idx tree
 	local -a fixes
@@ -96,7 +102,11 @@ variant_tree() {
 		base_with "$1" "${fixes[@]}" || die "$1: the stable-bound patches do not apply to the base" ;;
 	rfc3)
 		base_with "$1" "$TOP/tests/rfc3.patch" || die "$1: tests/rfc3.patch does not apply to the base" ;;
-	*)	die "unknown guest kernel '$2' (series, base, nofix, stable or rfc3)" ;;
+	mutant-*)
+		[ -f "$TOP/tests/mutants/${2#mutant-}.patch" ] || die "no tests/mutants/${2#mutant-}.patch"
+		rev_with "$1" HEAD "$TOP/tests/mutants/${2#mutant-}.patch" ||
+			die "$1: tests/mutants/${2#mutant-}.patch does not apply to the series" ;;
+	*)	die "unknown guest kernel '$2' (series, base, nofix, stable, rfc3 or mutant-NAME)" ;;
 	esac
 }
 
