@@ -86,7 +86,9 @@ src_backport() {
 src_register() {
 	local dir=$1 rev=${2:-HEAD} prefix=${3:-} path base short version series name row newest
 
-	[[ $dir != "~/"* ]] || dir=$HOME/${dir#"~/"}
+	# A ~/ that make passed on as it is.
+	# shellcheck disable=SC2088
+	case $dir in "~/"*) dir=$HOME/${dir#??} ;; esac
 	[ -d "$dir" ] || die "SRC=$dir: no such directory"
 	path=$(cd "$dir" && pwd -P) || die "SRC=$dir: cannot enter it"
 	[ "$(git -C "$path" rev-parse --show-toplevel 2>/dev/null)" = "$path" ] ||
