@@ -80,4 +80,5 @@ help:
 	@echo 'make export TREE=t     series/t from the commits in build/t/src'
 	@echo 'make mbox TREE=t       build/t/t.mbox for git send-email, from and signed by your git user.name/user.email'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
+	@echo 'make ... SRC=dir [BASE=rev] [PREFIX=p]   any verb on your own git checkout (README)'
 	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"
