@@ -1,9 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # The verbs of README.md.  Each runs one script under scripts/ for TREE
 # (default: the first line of 'trees', the newest); 'check' runs everything
-# for every tree.
+# for every tree.  SRC=<git checkout> [BASE=<rev>] [PREFIX=<prefix>]
+# makes your own tree the TREE of every verb (scripts/src-tree): the
+# checkout is only read.
 
 TREE ?= $(shell bash -c '. scripts/lib.sh && default_tree')
+ifneq ($(SRC),)
+# Its name, or the one line that says why it is refused.
+override TREE := $(shell scripts/src-tree '$(subst ','\'',$(SRC))' '$(subst ','\'',$(BASE))' '$(subst ','\'',$(PREFIX))' 2>&1)
+ifneq ($(words $(TREE)),1)
+$(error $(TREE))
+endif
+endif
 # The guest machine of the main job: the first row of 'guests'.
 MAIN_GUEST := $(shell bash -c '. scripts/lib.sh && default_guest')
 S := scripts
@@ -48,17 +57,18 @@ audit-config: apply
 	@test -n "$(CONFIG)" || { echo 'usage: make audit-config CONFIG=<file> [TREE=<tree>]' >&2; exit 2; }
 	$(S)/audit-config "$(CONFIG)" $(TREE)
 
-# Regenerate series/$(TREE) from the commits in build/$(TREE)/src.
-export:
+# Regenerate series/$(TREE) from the commits in build/$(TREE)/src
+# (build/$(TREE)/series with SRC=, applied first).
+export: $(if $(SRC),apply)
 	$(S)/export $(TREE)
 
 # build/$(TREE)/$(TREE).mbox for git send-email, signed by your user.name
-# and user.email.
-mbox:
+# and user.email (with SRC=, exported first).
+mbox: $(if $(SRC),export)
 	$(S)/mbox $(TREE)
 
 check: deps
-	$(S)/check
+	$(S)/check $(if $(SRC),$(TREE))
 
 clean:
 	rm -rf build
@@ -70,4 +80,5 @@ help:
 	@echo 'make export TREE=t     series/t from the commits in build/t/src'
 	@echo 'make mbox TREE=t       build/t/t.mbox for git send-email, from and signed by your git user.name/user.email'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
+	@echo 'make ... SRC=dir [BASE=rev] [PREFIX=p]   any verb on your own git checkout (README)'
 	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"

@@ -6,10 +6,20 @@
 
 # tree_field TREE COLUMN: a column of the 'trees' table (2 package,
 # 3 version, 4 suite).  Dies on an unknown tree.  The subject prefix, the
-# rest of the line from column 5, is subject_prefix's.
+# rest of the line from column 5, is subject_prefix's.  A checkout's tree
+# (lib/src.sh) has its path for a package, its Makefile's version, and no
+# suite.
 tree_field() {
 	local v
 
+	if is_src_tree "$1"; then
+		case $2 in
+		2)	src_field "$1" path ;;
+		3)	src_field "$1" version ;;
+		*)	echo - ;;
+		esac
+		return
+	fi
 	v=$(awk -v t="$1" -v c="$2" '!/^#/ && $1 == t { print $c }' "$TOP/trees")
 	[ -n "$v" ] || die "unknown tree '$1' (known: $(all_trees | paste -sd' '))"
 	echo "$v"
@@ -19,6 +29,7 @@ tree_field() {
 # the tree's subjects before "N/M" ("PATCH v6", "PATCH v6 6.12").
 subject_prefix() {
 	check_tree "$1" || return 1
+	! is_src_tree "$1" || { src_field "$1" prefix; return; }
 	awk -v t="$1" '!/^#/ && $1 == t { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print }' "$TOP/trees"
 }
 
@@ -75,15 +86,30 @@ default_tree() { all_trees | head -1; }
 
 check_tree() { tree_field "$1" 2 >/dev/null; }
 
+# data_tree TREE: the tree of 'trees' whose data (series/, bench-limits,
+# tests/aliases) TREE goes by: itself, or for a checkout's tree the one
+# whose series it takes.
+data_tree() {
+	if is_src_tree "$1"; then src_field "$1" series; else echo "$1"; fi
+}
+
 # tree_in TREE KIND: the tree is among KIND, a 'trees' column of 'guests'
 # or 'arches': all of them, or the newest only (the default tree).
-tree_in() { [ "$2" = all ] || [ "$1" = "$(default_tree)" ]; }
+tree_in() { [ "$2" = all ] || [ "$(data_tree "$1")" = "$(default_tree)" ]; }
 
-# Where things live for a tree.
+# Where things live for a tree.  A checkout's tree keeps its objects in
+# the cache, where the next run finds them, and is posted from build/.
 tree_repo() { echo "$CACHE/trees/$1"; }		# expanded git repository (base)
-series_dir() { echo "$TOP/series/$1"; }
+series_dir() { echo "$TOP/series/$(data_tree "$1")"; }
 work_src() { echo "$BUILD/$1/src"; }		# worktree with the series applied
-objdir() { echo "$BUILD/$1/$2"; }		# O= directory: TREE VARIANT-ARCH
+objdir() {					# O= directory: TREE VARIANT-ARCH
+	if is_src_tree "$1"; then echo "$CACHE/objects/$1/$2"; else echo "$BUILD/$1/$2"; fi
+}
+# posting_dir TREE: where export writes the series and mbox reads it:
+# series/TREE, the product, or build/TREE/series for a checkout's tree.
+posting_dir() {
+	if is_src_tree "$1"; then echo "$BUILD/$1/series"; else series_dir "$1"; fi
+}
 
 # check_arches: every row of 'arches' says where it runs, in its fifth
 # column: 'all' trees, or the 'newest' only (cross and plan read it).
