@@ -93,17 +93,30 @@ data_tree() {
 	if is_src_tree "$1"; then src_field "$1" series; else echo "$1"; fi
 }
 
-# tree_in TREE KIND: the tree is among KIND, a 'trees' column of 'guests'
-# or 'arches': all of them, or the newest only (the default tree).
-tree_in() { [ "$2" = all ] || [ "$(data_tree "$1")" = "$(default_tree)" ]; }
+# tree_in TREE KIND: the tree is among KIND, a 'trees' column of 'guests',
+# 'arches' or 'stages': all of them, the newest only (the default tree),
+# or the oldest only (the last line of 'trees').
+tree_in() {
+	case $2 in
+	all)	return 0 ;;
+	oldest)	[ "$(data_tree "$1")" = "$(all_trees | tail -1)" ] ;;
+	newest)	[ "$(data_tree "$1")" = "$(default_tree)" ] ;;
+	*)	return 1 ;;	# data-check refuses it
+	esac
+}
 
 # Where things live for a tree.  A checkout's tree keeps its objects in
 # the cache, where the next run finds them, and is posted from build/.
 tree_repo() { echo "$CACHE/trees/$1"; }		# expanded git repository (base)
 series_dir() { echo "$TOP/series/$(data_tree "$1")"; }
 work_src() { echo "$BUILD/$1/src"; }		# worktree with the series applied
+# (DEVMEM_SRC_OBJECTS in place of the cache's objects/: scripts/standin).
 objdir() {					# O= directory: TREE VARIANT-ARCH
-	if is_src_tree "$1"; then echo "$CACHE/objects/$1/$2"; else echo "$BUILD/$1/$2"; fi
+	if is_src_tree "$1"; then
+		echo "${DEVMEM_SRC_OBJECTS:-$CACHE/objects}/$1/$2"
+	else
+		echo "$BUILD/$1/$2"
+	fi
 }
 # posting_dir TREE: where export writes the series and mbox reads it:
 # series/TREE, the product, or build/TREE/series for a checkout's tree.
