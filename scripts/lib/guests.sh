@@ -154,6 +154,13 @@ guest_kernel() {
 	# shellcheck disable=SC2064
 	trap "git -C '$src' reset -q --hard HEAD && unborrow '$src'" EXIT
 	git -C "$src" read-tree -u --reset "$vtree" || die "$tree: cannot switch $src to the $variant files"
+	# The objects of the .c files this variant or the one built before it
+	# in $o switched go, so that none is taken from the other variant: a
+	# full run once booted a mutant (scripts/fuzz) as the one built
+	# before it, a stale mem.o.  ccache serves them again.
+	{ cat "$o/variant.paths" 2>/dev/null; printf '%s\n' "${switched[@]}"; } |
+		sed -n 's|\.c$|.o|p' | sort -u | while read -r f; do rm -f "$o/$f"; done
+	printf '%s\n' "${switched[@]}" >"$o/variant.paths"
 	if ! git -C "$src" apply "$sim"; then
 		result "$res/kernel" FAIL "${sim#"$TOP"/} does not apply"
 	elif ! kconfig "$src" "$o" "$frag" "${margs[@]}" >"$o/guest-build.log" 2>&1; then
