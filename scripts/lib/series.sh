@@ -112,14 +112,22 @@ objects_of() {
 # finds nothing in PATCH.  UNKNOWN_COMMIT_ID is ignored: the expanded trees
 # have no upstream history, so no Fixes: sha can be looked up.
 checkpatch_ok() {
-	local out
+	local out err rc
 
 	# Debian's python3 first: spdxcheck.py needs python3-ply and python3-git.
+	# Its report alone is judged; what it or a tool it ran printed on
+	# stderr is shown when the report is not clean.
+	err=$(mktemp)
 	out=$(cd "$1" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict \
-		--ignore UNKNOWN_COMMIT_ID "$2" 2>&1)
-	if echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		--ignore UNKNOWN_COMMIT_ID "$2" 2>"$err")
+	rc=$?
+	if [ $rc -eq 0 ] && echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+		rm -f "$err"
 		return 0
 	fi
-	echo "$out" | grep -E '^(ERROR|WARNING|CHECK|#[0-9]+:|total:)'
+	{ echo "$out" | grep -E '^(ERROR|WARNING|CHECK|#[0-9]+:|total:)' ||
+		echo "checkpatch.pl exited $rc: $(echo "$out" | tail -1)"
+	  sed 's/^/stderr: /' "$err"; }
+	rm -f "$err"
 	return 1
 }
