@@ -10,9 +10,23 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE=${DEVMEM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/devmem-cc}
 BUILD=${DEVMEM_BUILD:-$TOP/build}
 RESULTS=${RESULTS:-$BUILD/results}
-JOBS=${JOBS:-$(nproc)}
+CORES=$(nproc)
 T0=${T0:-$(date +%s)}
-export CACHE BUILD RESULTS JOBS T0
+
+# Compiles that leave the machine: with DISTCC_HOSTS set (distcc) or
+# ICECC=1 (icecream), ccache hands each compile it misses to them
+# (CCACHE_PREFIX), and make runs as many jobs as they take: distcc -j, or
+# for icecream ICECC_JOBS (default 4 a core).  Without them nothing
+# changes.  Preprocessing, linking, Kconfig and QEMU stay here.
+if [ -n "${DISTCC_HOSTS:-}" ]; then
+	export CCACHE_PREFIX=distcc DISTCC_HOSTS
+	JOBS=${JOBS:-$(distcc -j 2>/dev/null || echo "$CORES")}
+elif [ "${ICECC:-0}" = 1 ]; then
+	export CCACHE_PREFIX=icecc
+	JOBS=${JOBS:-${ICECC_JOBS:-$((4 * CORES))}}
+fi
+JOBS=${JOBS:-$CORES}
+export CACHE BUILD RESULTS JOBS CORES T0
 
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}

@@ -157,7 +157,7 @@ src_fetch() {
 		log "$tree: checking out $(git -C "$repo" rev-parse --short=12 "$base") of $path"
 		git -C "$repo" update-ref refs/heads/base-tree "$base" &&
 			git -C "$repo" tag -f base "$base" >/dev/null &&
-			git -C "$repo" -c checkout.workers="$JOBS" reset -q --hard base ||
+			git -C "$repo" -c checkout.workers="$CORES" reset -q --hard base ||
 			die "cannot check out $base in $repo"
 	fi
 	log "$tree: $path at $(git -C "$repo" rev-parse --short=12 base), $(src_field "$tree" version), series/$(src_field "$tree" series)"

@@ -20,14 +20,14 @@ worktree_at() {
 		rm -rf "$dir"
 		git -C "$repo" worktree prune
 		mkdir -p "$(dirname "$dir")"
-		git -C "$repo" -c checkout.workers="$JOBS" worktree add -q -f -f --detach "$dir" "$commit" ||
+		git -C "$repo" -c checkout.workers="$CORES" worktree add -q -f -f --detach "$dir" "$commit" ||
 			die "cannot make a worktree of $repo in $dir"
 		return
 	fi
 	for op in am rebase merge cherry-pick revert; do
 		git -C "$dir" "$op" --quit >/dev/null 2>&1
 	done
-	git -C "$dir" -c checkout.workers="$JOBS" checkout -q -f --detach "$commit" &&
+	git -C "$dir" -c checkout.workers="$CORES" checkout -q -f --detach "$commit" &&
 		git -C "$dir" clean -q -fdx ||
 		die "cannot reset $dir to $commit"
 }
