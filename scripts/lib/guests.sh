@@ -116,13 +116,22 @@ variant_tree() {
 # only), as guest_image.  Nothing is built when that image is of the same
 # source tree, patch, configuration and make arguments.
 #
-# Every variant is built in the series' worktree, build/TREE/src, and in
-# one object directory per guest, build/TREE/guest-GUEST: the worktree is
-# switched to the variant's files for the build (git read-tree: only the
-# files that differ are rewritten) and reset to its HEAD after it, so make
-# rebuilds only what the variant changes and ccache finds the rest.  A run
-# killed half way leaves the worktree changed, those paths borrowed, and
-# apply puts the series back.  On failure, records a FAIL for
+# Every variant is built in the series' worktree, build/TREE/src: the
+# worktree is switched to the variant's files for the build (git
+# read-tree: only the files that differ are rewritten) and reset to its
+# HEAD after it.  The variants whose files differ from the series' in .c
+# files alone (nofix, the mutants, the base on 7.3) share the series'
+# object directory, build/TREE/guest-GUEST; one that changes a header has
+# its own, guest-GUEST-VARIANT (rfc3's asm/io.h, the base's linux/io.h on
+# 6.x), so that no build undoes another's objects: built in one directory,
+# each switch of such a header recompiled nearly the whole kernel, about 3
+# minutes on 7.3 even from ccache, and a mutant after them without it.
+# make goes by file times, so the times are kept with the contents
+# (keep_times): a switched file whose contents are those an object
+# directory was last built with gets the time it had then, any other the
+# present time, and after the reset the worktree's files get back the
+# times they had before the switch.  A run killed half way leaves the
+# worktree changed, those paths borrowed, and apply puts the series back.  On failure, records a FAIL for
 # TREE/GUEST/VARIANT/config or TREE/GUEST/VARIANT/kernel.
 guest_kernel() {
 	local tree=$1 variant=$2 g=${3:-}
@@ -135,11 +144,15 @@ guest_kernel() {
 	mapfile -t margs < <(guest_make_args "$g")
 	src=$(work_src "$tree")
 	out=$(guest_dir "$tree")
-	o=$(objdir "$tree" "guest-$g")
 	res=$tree/$g/$variant
-	mkdir -p "$out" "$o"
 	src_clean "$tree"
 	vtree=$(variant_tree "$tree" "$variant") || return 1
+	if grep -q '\.h$' < <(git -C "$src" diff --name-only HEAD "$vtree"); then
+		o=$(objdir "$tree" "guest-$g-$variant")
+	else
+		o=$(objdir "$tree" "guest-$g")
+	fi
+	mkdir -p "$out" "$o"
 	key="$vtree $(cat "$sim" "$frag" | sha256sum | cut -c1-16) ${margs[*]}"
 	if [ -f "$(guest_image "$tree" "$g" "$variant")" ] &&
 	   [ "$(cat "$(guest_image "$tree" "$g" "$variant").key" 2>/dev/null)" = "$key" ]; then
@@ -149,20 +162,18 @@ guest_kernel() {
 	rm -f "$(guest_image "$tree" "$g" "$variant")" "$(guest_image "$tree" "$g" "$variant").key"
 	log "$tree: building the $g $variant kernel with ${sim#"$TOP"/} in ${o#"$TOP"/}"
 	t=$(date +%s)
-	mapfile -t switched < <(git -C "$src" diff --name-only HEAD "$vtree"; patch_paths "$sim")
+	# The paths this variant switches, and those the last build in $o did.
+	mapfile -t switched < <({ git -C "$src" diff --name-only HEAD "$vtree"; patch_paths "$sim"
+		awk '{ print $1 }' "$o/variant.times" 2>/dev/null; } | sort -u)
 	borrow "$src" "${switched[@]}"
+	keep_times save "$src" "$o" "${switched[@]}"
 	# shellcheck disable=SC2064
-	trap "git -C '$src' reset -q --hard HEAD && unborrow '$src'" EXIT
+	trap "git -C '$src' reset -q --hard HEAD && keep_times restore '$src' '$o' && unborrow '$src'" EXIT
 	git -C "$src" read-tree -u --reset "$vtree" || die "$tree: cannot switch $src to the $variant files"
-	# The objects of the .c files this variant or the one built before it
-	# in $o switched go, so that none is taken from the other variant: a
-	# full run once booted a mutant (scripts/fuzz) as the one built
-	# before it, a stale mem.o.  ccache serves them again.
-	{ cat "$o/variant.paths" 2>/dev/null; printf '%s\n' "${switched[@]}"; } |
-		sed -n 's|\.c$|.o|p' | sort -u | while read -r f; do rm -f "$o/$f"; done
-	printf '%s\n' "${switched[@]}" >"$o/variant.paths"
 	if ! git -C "$src" apply "$sim"; then
 		result "$res/kernel" FAIL "${sim#"$TOP"/} does not apply"
+	elif ! keep_times switch "$src" "$o" "${switched[@]}"; then
+		result "$res/kernel" FAIL "cannot set the times of the switched files in ${src#"$TOP"/}"
 	elif ! kconfig "$src" "$o" "$frag" "${margs[@]}" >"$o/guest-build.log" 2>&1; then
 		result "$res/config" FAIL "kconfig failed: see ${o#"$TOP"/}/guest-build.log"
 	elif [ -n "$(config_missing "$o" "$frag")" ]; then
@@ -173,12 +184,66 @@ guest_kernel() {
 	else
 		cp "$o/$img" "$(guest_image "$tree" "$g" "$variant")"
 		echo "$key" >"$(guest_image "$tree" "$g" "$variant").key"
+		keep_times built "$src" "$o" "${switched[@]}"
 		ok=1
 	fi
-	git -C "$src" reset -q --hard HEAD && unborrow "$src"
+	git -C "$src" reset -q --hard HEAD && keep_times restore "$src" "$o" && unborrow "$src"
 	trap - EXIT
 	[ "$ok" = 1 ] || return 1
 	log "$tree: the $g $variant kernel built in $(($(date +%s) - t))s"
+}
+
+# keep_times save|switch|built|restore SRC O [PATH...]: the file times of
+# guest_kernel (above), for the object directory O built from the
+# worktree SRC.  O/variant.times holds 'PATH BLOB TIME' for each PATH the
+# last build in O switched: its contents (git hash-object) and its time.
+#   save     before the switch: each PATH's time, to be put back (restore)
+#   switch   after it: each PATH whose contents are those of O's last build
+#            gets that build's time; any other the present time, and the
+#            object of a .c file among them goes (a mutant's stale mem.o
+#            was once booted as another's: never taken on a time again)
+#   built    after the build: variant.times, for the next one (until
+#            then it names the paths, with no contents)
+#   restore  after the reset to HEAD: the times saved, and nothing else
+keep_times() {
+	local how=$1 src=$2 o=$3 p h t
+
+	shift 3
+	case $how in
+	save)
+		rm -rf "$o/times.saved" && mkdir -p "$o/times.saved" || return 1
+		for p; do
+			[ -e "$src/$p" ] || continue
+			mkdir -p "$o/times.saved/$(dirname "$p")" &&
+				touch -r "$src/$p" "$o/times.saved/$p" || return 1
+		done ;;
+	switch)
+		for p; do
+			[ -e "$src/$p" ] || continue
+			h=$(git -C "$src" hash-object "$p") || return 1
+			t=$(awk -v p="$p" -v h="$h" '$1 == p && $2 == h { print $3 }' "$o/variant.times" 2>/dev/null)
+			if [ -n "$t" ]; then
+				touch -d "@$t" "$src/$p" || return 1
+			else
+				touch "$src/$p" || return 1
+				case $p in *.c) rm -f "$o/${p%.c}.o" ;; esac
+			fi
+		done
+		# Until 'built': paths whose contents match nothing, so that a
+		# build that fails leaves no time to be trusted.
+		printf '%s - 0\n' "$@" >"$o/variant.times" ;;
+	built)
+		for p; do
+			[ -e "$src/$p" ] || continue
+			printf '%s %s %s\n' "$p" "$(git -C "$src" hash-object "$p")" "$(stat -c %.9Y "$src/$p")"
+		done >"$o/variant.times" ;;
+	restore)
+		[ -d "$o/times.saved" ] || return 0
+		(cd "$o/times.saved" && find . -type f -printf '%P\n') | while read -r p; do
+			[ ! -e "$src/$p" ] || touch -r "$o/times.saved/$p" "$src/$p"
+		done
+		rm -rf "$o/times.saved" ;;
+	esac
 }
 
 # initramfs GUEST ROOT OUT: ROOT, with /dev/console and the guest's init

@@ -121,7 +121,7 @@ checkpatch_ok() {
 	out=$(cd "$1" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict \
 		--ignore UNKNOWN_COMMIT_ID "$2" 2>"$err")
 	rc=$?
-	if [ $rc -eq 0 ] && echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+	if [ $rc -eq 0 ] && grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
 		rm -f "$err"
 		return 0
 	fi

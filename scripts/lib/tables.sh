@@ -144,7 +144,7 @@ default_guest() { all_guests | head -1; }
 guest_field() {
 	local v
 
-	v=$(table "$TOP/guests" guest "$2" | awk -F'\t' -v g="$1" '$1 == g { print $2; exit }') || exit 1
+	v=$(table "$TOP/guests" guest "$2" | awk -F'\t' -v g="$1" '$1 == g && !n++ { print $2 }') || exit 1
 	[ -n "$v" ] || die "guests: no row '$1', or it has no column $2"
 	echo "$v"
 }

@@ -51,7 +51,7 @@ if fetched; then
 	   grep -qx "$tree/extra $tree/extra/two" "$d/build/results.plan" &&
 	   grep -q "^PASS $tree/extra/one " "$d/build/results" &&
 	   grep -qx "ok [0-9]* $tree/extra/two" "$d/build/check.ktap" &&
-	   make -s -C "$d" -n extra TREE="$tree" | grep -qx "scripts/stage extra $tree"; then
+	   grep -qx "scripts/stage extra $tree" < <(make -s -C "$d" -n extra TREE="$tree"); then
 		printf '#!/bin/bash\nexit 0\n' >"$d/scripts/extra-stage"
 		if ! fake_check "$d" &&
 		   grep -q "^FAIL $tree/extra/one planned by $tree/extra, not reported" "$d/build/results"; then
