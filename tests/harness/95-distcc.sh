@@ -70,15 +70,19 @@ through() {
 			kmake -C "$src" O="$o" ARCH=x86_64 "$obj"
 	else
 		CCACHE_RECACHE=1 kmake -C "$src" O="$o" ARCH=x86_64 "$obj"
-	fi >"$scratch/distcc/make.log" 2>&1 ||
-		echo "make failed: $(tail -1 "$scratch/distcc/make.log")" >&2
+	fi >"$scratch/distcc/make.log" 2>&1 || return 1
 	grep -c 'COMPILE_OK .*drivers/char/mem\.c' "$dlog"
+	return 0
 }
 
-through >/dev/null
-cp -p "$o/$obj" "$scratch/distcc/local.o"
-n=$(through "127.0.0.1:$port/$CORES")
-if [ "$n" -ge 1 ] && cmp -s "$o/$obj" "$scratch/distcc/local.o"; then
+n=
+# A build that fails is a FAIL of both, never a count: the object left
+# from before would compare equal.
+if ! through >/dev/null || ! cp -p "$o/$obj" "$scratch/distcc/local.o" ||
+   ! n=$(through "127.0.0.1:$port/$CORES"); then
+	result "$tree/distcc/remote" FAIL "make of $obj failed: $(tail -1 "$scratch/distcc/make.log")"
+	result "$tree/distcc/control" FAIL "make of $obj failed"
+elif [ "$n" -ge 1 ] && cmp -s "$o/$obj" "$scratch/distcc/local.o"; then
 	result "$tree/distcc/remote" PASS "distccd on 127.0.0.1:$port compiled $obj, the same bytes as here"
 elif [ "$n" -ge 1 ]; then
 	result "$tree/distcc/remote" FAIL "distccd compiled $obj, but not the bytes compiled here"
@@ -90,8 +94,11 @@ fi
 # the log shows no new compile.
 kill "$dpid" 2>/dev/null
 wait "$dpid" 2>/dev/null
-m=$(through "127.0.0.1:$port/$CORES" 2>/dev/null)
-if [ "$m" -eq "$n" ] && cmp -s "$o/$obj" "$scratch/distcc/local.o"; then
+if [ -z "${n:-}" ]; then
+	:	# failed above
+elif ! m=$(through "127.0.0.1:$port/$CORES" 2>/dev/null); then
+	result "$tree/distcc/control" FAIL "make of $obj failed with no daemon: $(tail -1 "$scratch/distcc/make.log")"
+elif [ "$m" -eq "$n" ] && cmp -s "$o/$obj" "$scratch/distcc/local.o"; then
 	result "$tree/distcc/control" PASS "no daemon: $obj compiled here, and the check sees no remote compile"
 else
 	result "$tree/distcc/control" FAIL "no daemon, yet $((m - n)) remote compiles or other bytes"
