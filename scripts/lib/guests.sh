@@ -120,10 +120,10 @@ variant_tree() {
 # worktree is switched to the variant's files for the build (git
 # read-tree: only the files that differ are rewritten) and reset to its
 # HEAD after it.  The variants whose files differ from the series' in .c
-# files alone (nofix, the mutants, the base on 7.3) share the series'
-# object directory, build/TREE/guest-GUEST; one that changes a header has
-# its own, guest-GUEST-VARIANT (rfc3's asm/io.h, the base's linux/io.h on
-# 6.x), so that no build undoes another's objects: built in one directory,
+# files alone (nofix, the mutants, rfc3, the base on 7.3) share the
+# series' object directory, build/TREE/guest-GUEST; one that changes a
+# header has its own, guest-GUEST-VARIANT (the base's linux/io.h on 6.x),
+# so that no build undoes another's objects: built in one directory,
 # each switch of such a header recompiled nearly the whole kernel, about 3
 # minutes on 7.3 even from ccache, and a mutant after them without it.
 # make goes by file times, so the times are kept with the contents
