@@ -95,10 +95,11 @@ data_tree() {
 
 # tree_in TREE KIND: the tree is among KIND, a 'trees' column of 'guests',
 # 'arches' or 'stages': all of them, the newest only (the default tree),
-# or the oldest only (the last line of 'trees').
+# or the oldest only (the last line of 'trees'); 'none' ('arches'): no tree.
 tree_in() {
 	case $2 in
 	all)	return 0 ;;
+	none)	return 1 ;;
 	oldest)	[ "$(data_tree "$1")" = "$(all_trees | tail -1)" ] ;;
 	newest)	[ "$(data_tree "$1")" = "$(default_tree)" ] ;;
 	*)	return 1 ;;	# data-check refuses it
@@ -125,12 +126,24 @@ posting_dir() {
 }
 
 # check_arches: every row of 'arches' says where it runs, in its fifth
-# column: 'all' trees, or the 'newest' only (cross and plan read it).
+# column: 'all' trees, the 'newest' only, or 'none' (cross and plan read
+# it).
 check_arches() {
 	local bad
 
-	bad=$(awk '!/^#/ && NF && $5 != "all" && $5 != "newest" { print $1 ": \047" $5 "\047"; exit }' "$TOP/arches")
-	[ -z "$bad" ] || die "arches: $bad in the fifth column, not 'all' or 'newest'"
+	bad=$(awk '!/^#/ && NF && $5 != "all" && $5 != "newest" && $5 != "none" { print $1 ": \047" $5 "\047"; exit }' "$TOP/arches")
+	[ -z "$bad" ] || die "arches: $bad in the fifth column, not 'all', 'newest' or 'none'"
+}
+
+# arch_guest TREE ARCH: the guest of 'guests' that boots an ARCH kernel on
+# TREE, if any (its kernel builds drivers/char/mem.o with the series).
+arch_guest() {
+	local g a trees
+
+	while IFS=$'\t' read -r g a trees; do
+		[ "$a" = "$2" ] && tree_in "$1" "$trees" && { echo "$g"; return; }
+	done < <(table "$TOP/guests" guest arch trees)
+	return 0
 }
 
 # The guests of the boot tests and the benchmark, one row each in 'guests'
