@@ -31,10 +31,7 @@ all: export RESULTS = $(CURDIR)/build/main.results
 all: export T0 := $(shell date +%s)
 all: deps-main
 	@mkdir -p build && rm -f build/main.results
-	$(S)/fetch $(TREE)
-	$(S)/apply $(TREE)
-	$(S)/build $(TREE) series
-	$(S)/boot $(TREE) $(MAIN_GUEST)
+	$(S)/main $(TREE) $(MAIN_GUEST)
 	@$(S)/summary
 
 # What everything needs (make check), and what the main job needs.

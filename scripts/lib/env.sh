@@ -46,6 +46,14 @@ elapsed() {
 	printf '%02d:%02d' $((s / 60)) $((s % 60))
 }
 
+# cpu_ticks PID: the user and system clock ticks of the reaped children
+# (and theirs) of the shell PID, from /proc: a step's CPU time is the
+# difference before and after it.  PID is the caller's $BASHPID, taken
+# outside $(...), where BASHPID is the subshell's.  TICK: ticks a second.
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $14 + $15 }' "/proc/$1/stat"; }
+# shellcheck disable=SC2034 # read by the scripts that source this
+TICK=$(getconf CLK_TCK)
+
 # One progress line per stage, with the elapsed time of the whole run.
 log() { printf '[%s] %s: %s\n' "$(elapsed)" "$PROG" "$*" >&2; }
 
