@@ -95,3 +95,28 @@ need_run_space() {
 	held=$(du -smc "$BUILD" "$CACHE" 2>/dev/null | awk 'END { print $1 + 0 }')
 	need_space "$BUILD" $((want > held ? want - held : 0))
 }
+
+# apt_get ARGS...: apt-get, one at a time on this machine.  apt-get update
+# does not wait for the package lists' lock (DPkg::Lock::Timeout is only
+# dpkg's): beside another one (a fetch in another lane, the harness's
+# tests) it fails at once.  Ours wait for each other on a lock of their
+# own; while apt-get says only that another program holds a lock, it is
+# asked again, for up to 5 minutes.
+apt_get() {
+	local lock=/run/lock err i
+
+	[ -w "$lock" ] || lock=${TMPDIR:-/tmp}
+	err=$(mktemp) || return 1
+	for ((i = 0; i < 150; i++)); do
+		if flock "$lock/devmem-cc-apt" apt-get -o DPkg::Lock::Timeout=300 "$@" 2>"$err"; then
+			rm -f "$err"
+			return 0
+		fi
+		awk '/^E: Could not get lock/ { held = 1; next } /^E: Unable to lock/ { next }
+			/^E:/ { other = 1 } END { exit !(held && !other) }' "$err" || break
+		sleep 2
+	done
+	cat "$err" >&2
+	rm -f "$err"
+	return 1
+}
