@@ -43,7 +43,10 @@ deps-main:
 
 # One stage of the table, alone, for $(TREE): 'make lint', 'make boot'...
 # (scripts/stage: its results in build/$(TREE)/STAGE.results).
+# Each but apply runs on the worktree as it stands: commits changed there
+# and not yet exported are used, not refused (APPLY_AS_IS, scripts/apply).
 define stage_rule
+$(if $(filter-out apply,$(3)),$(1): export APPLY_AS_IS := 1)
 $(1): $(2)
 	$$(S)/stage $(3) $$(TREE)
 endef

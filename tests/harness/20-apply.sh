@@ -87,6 +87,13 @@ else
 	else
 		result harness/apply-keeps-commit-head FAIL "HEAD moved from the commit of the edit"
 	fi
+	# A stage's make target (make fuzz) takes that commit as it stands.
+	if out=$(mini_apply APPLY_AS_IS=1 2>&1) && [ "$(git -C "$src" rev-parse HEAD)" = "$h1" ] &&
+	   grep -q 'not applied: .* has commits of its own, used as they stand (HEAD [0-9a-f]* harness edit)' <<<"$out"; then
+		result harness/apply-as-is PASS "APPLY_AS_IS=1 (a stage's make target): the commit of the edit used as it stands"
+	else
+		result harness/apply-as-is FAIL "APPLY_AS_IS=1: $(tail -1 <<<"$out"), HEAD $(git -C "$src" rev-parse --short HEAD)"
+	fi
 	# A commit message amended: the same patch ids, and still work.
 	git -C "$src" checkout -q --detach "$h0"
 	commit --amend -m "$(git -C "$src" log -1 --format=%B)
@@ -103,6 +110,9 @@ Reviewed-by: Harness <harness@invalid>"
 	else
 		result harness/apply-keeps-change-file FAIL "the edit to drivers/char/mem.c is gone, or HEAD moved"
 	fi
+	# ... but never an edit that is not committed.
+	expect apply-as-is-change "^apply: error: ${tree//./\\.}: .* has changes that are not committed \(drivers/char/mem\.c\)" \
+		mini_apply APPLY_AS_IS=1
 	git -C "$src" checkout -q -- drivers/char/mem.c
 	echo new >"$src/drivers/char/harness-new.c"
 	expect apply-keeps-new-file "^apply: error: ${tree//./\\.}: .* has changes that are not committed \(drivers/char/harness-new\.c\)" \
