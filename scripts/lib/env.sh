@@ -109,6 +109,7 @@ apt_get() {
 	err=$(mktemp) || return 1
 	for ((i = 0; i < 150; i++)); do
 		if flock "$lock/devmem-cc-apt" apt-get -o DPkg::Lock::Timeout=300 "$@" 2>"$err"; then
+			cat "$err" >&2	# its warnings
 			rm -f "$err"
 			return 0
 		fi
