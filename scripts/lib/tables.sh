@@ -110,6 +110,8 @@ tree_in() {
 # the cache, where the next run finds them, and is posted from build/.
 tree_repo() { echo "$CACHE/trees/$1"; }		# expanded git repository (base)
 series_dir() { echo "$TOP/series/$(data_tree "$1")"; }
+# Debian's amd64 configuration (fetch); a checkout's is its series tree's.
+debian_config() { echo "$CACHE/configs/$(data_tree "$1")-debian-amd64.config"; }
 work_src() { echo "$BUILD/$1/src"; }		# worktree with the series applied
 # (DEVMEM_SRC_OBJECTS in place of the cache's objects/: scripts/standin).
 objdir() {					# O= directory: TREE VARIANT-ARCH
