@@ -84,13 +84,13 @@ need_space() {
 
 # need_run_space N: fail early unless the disk of build/ holds what a
 # check of N trees writes at most, as measured (doc/timings.md#disk):
-# per tree 4000 MB in build/ (worktrees, objects, guests) and 2500 MB in
-# the cache (packages, the expanded tree), plus 1000 MB of ccache and
+# per tree 4000 MB in build/ (worktrees, objects, guests) and 3700 MB in
+# the cache (packages, the expanded tree and its plain objects), plus 1000 MB of ccache and
 # 3000 MB for scripts/standin's checkout, repository and objects.  What
 # build/ and the cache hold already counts as free: a second run rewrites
 # it in place.
 need_run_space() {
-	local want=$(($1 * 6500 + 4000)) held
+	local want=$(($1 * 7700 + 4000)) held
 
 	held=$(du -smc "$BUILD" "$CACHE" 2>/dev/null | awk 'END { print $1 + 0 }')
 	need_space "$BUILD" $((want > held ? want - held : 0))

@@ -6,8 +6,8 @@
 
 # worktree_at REPO DIR COMMIT: DIR, a worktree of REPO, clean and detached
 # at COMMIT; made when missing.  -f -f: a run killed while making it
-# leaves it locked.  A kernel tree's checkout writes 80000 files; one
-# worker a core takes 25 s here where one alone takes 40.  It forces
+# leaves it locked.  A kernel tree's checkout writes 80000 files: 8 s
+# here from the plain objects fetch stores, one worker a core.  It forces
 # (checkout -f, clean -fdx): only for a worktree the harness owns,
 # bisect's, or the series' once apply found nothing there that is not in
 # the series (apply's 'unsaved').  A git am, rebase, merge, cherry-pick or
