@@ -85,8 +85,8 @@ need_space() {
 # need_run_space N: fail early unless the disk of build/ holds what a
 # check of N trees writes at most, as measured (doc/timings.md#disk):
 # per tree 4000 MB in build/ (worktrees, objects, guests) and 3700 MB in
-# the cache (packages, the expanded tree and its plain objects), plus 1000 MB of ccache and
-# 3000 MB for scripts/standin's checkout, repository and objects.  What
+# the cache (packages, the expanded tree and its plain objects), plus
+# 1000 MB of ccache and 3000 MB for scripts/standin's checkout, repository and objects.  What
 # build/ and the cache hold already counts as free: a second run rewrites
 # it in place.
 need_run_space() {
