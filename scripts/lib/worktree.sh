@@ -4,6 +4,17 @@
 # developer has in the series' worktree.
 # Sourced by scripts/lib.sh, never run.
 
+# objects_plain REPO: REPO's packs take at least the bytes of its base's
+# blobs, as they do when stored plain, neither compressed nor deltified
+# (scripts/fetch); compressed, 7.3's take a quarter.  0.3 s on 7.3.
+objects_plain() {
+	local kib blobs
+
+	kib=$(git -C "$1" count-objects -v | awk '$1 == "size-pack:" { print $2 }')
+	blobs=$(git -C "$1" ls-tree -r -l base | awk '{ s += $4 } END { printf "%d\n", s }')
+	[ -n "$kib" ] && [ -n "$blobs" ] && [ $((kib * 1024)) -ge "$blobs" ]
+}
+
 # worktree_at REPO DIR COMMIT: DIR, a worktree of REPO, clean and detached
 # at COMMIT; made when missing.  -f -f: a run killed while making it
 # leaves it locked.  A kernel tree's checkout writes 80000 files: 8 s
