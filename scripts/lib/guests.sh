@@ -135,7 +135,7 @@ variant_tree() {
 # TREE/GUEST/VARIANT/config or TREE/GUEST/VARIANT/kernel.
 guest_kernel() {
 	local tree=$1 variant=$2 g=${3:-}
-	local sim frag img src out o key vtree t ok=0 res
+	local sim frag img src out o key ikey vtree t ok=0 res
 	local -a margs switched
 
 	[ -n "$g" ] || g=$(default_guest)
@@ -154,9 +154,17 @@ guest_kernel() {
 	fi
 	mkdir -p "$out" "$o"
 	key="$vtree $(cat "$sim" "$frag" | sha256sum | cut -c1-16) ${margs[*]}"
+	GUEST_KERNEL_FROM=
 	if [ -f "$(guest_image "$tree" "$g" "$variant")" ] &&
 	   [ "$(cat "$(guest_image "$tree" "$g" "$variant").key" 2>/dev/null)" = "$key" ]; then
 		log "$tree: the $g $variant kernel is up to date"
+		return 0
+	fi
+	ikey=$(image_key "$g" "$key") || return 1
+	if image_take "$ikey" "$(guest_image "$tree" "$g" "$variant")"; then
+		echo "$key" >"$(guest_image "$tree" "$g" "$variant").key"
+		GUEST_KERNEL_FROM=$(cat "$CACHE/images/$ikey/built")
+		log "$tree: the $g $variant kernel from the image cache ($GUEST_KERNEL_FROM)"
 		return 0
 	fi
 	rm -f "$(guest_image "$tree" "$g" "$variant")" "$(guest_image "$tree" "$g" "$variant").key"
@@ -185,12 +193,72 @@ guest_kernel() {
 		cp "$o/$img" "$(guest_image "$tree" "$g" "$variant")"
 		echo "$key" >"$(guest_image "$tree" "$g" "$variant").key"
 		keep_times built "$src" "$o" "${switched[@]}"
+		image_keep "$ikey" "$o/$img" "$tree $variant, built $(date -u +%F) in $(($(date +%s) - t))s"
 		ok=1
 	fi
 	git -C "$src" reset -q --hard HEAD && keep_times restore "$src" "$o" && unborrow "$src"
 	trap - EXIT
 	[ "$ok" = 1 ] || return 1
 	log "$tree: the $g $variant kernel built in $(($(date +%s) - t))s"
+}
+
+# The image cache: each guest kernel guest_kernel builds is kept in
+# $CACHE/images under image_key, and a later build of the same key, from
+# this clone or any other, copies it instead of building it: ccache for
+# whole images, where a fresh clone would build each kernel again from
+# ccache, with make's walk over the tree, the hits and the link.  The key names all that makes the image: guest_kernel's key (the
+# variant's source tree as a git tree object, the simulation patch, the
+# fragment, the make arguments), the versions of the tools that build it,
+# and the functions that run the build.  Only an image whose build passed,
+# every line of the fragment held, is kept: fuzz's mutants too, whose
+# kernels it builds without ccache (CCACHE_DISABLE), and whose traces it
+# compares, so that a kernel that behaves as another's fails.  Not used,
+# nor filled, with DEVMEM_IMAGE_CACHE=0.  The 64 most recently used
+# images are kept.
+IMAGES_KEPT=64
+
+# image_key GUEST KEY: the name of the image of guest_kernel's KEY.
+image_key() {
+	local cross a
+
+	cross=$(guest_field "$1" cross) || return 1
+	[ "$cross" != - ] || cross=
+	{
+		echo "$2"
+		for a in "${cross}gcc" "${cross}ld" gcc ld make pahole rustc lz4 gzip; do
+			"$a" --version 2>/dev/null | sed -n 1p || echo "no $a"
+		done
+		declare -f kmake kconfig guest_kernel keep_times
+	} | sha256sum | cut -c1-32
+}
+
+# image_used: the image cache is on (above).
+image_used() { [ "${DEVMEM_IMAGE_CACHE:-1}" != 0 ]; }
+
+# image_take KEY DEST: the kept image of KEY copied to DEST; fails when
+# there is none (or the cache is off).
+image_take() {
+	local d=$CACHE/images/$1
+
+	image_used && [ -f "$d/image" ] && [ -f "$d/built" ] || return 1
+	cp "$d/image" "$2.$$" && mv -f "$2.$$" "$2" && touch "$d"
+}
+
+# image_keep KEY FILE WHAT: FILE kept as the image of KEY, with a line
+# saying what it is; moved in place whole, so that a run killed half way
+# never leaves a part of an image there.  Then the least recently used
+# images beyond IMAGES_KEPT go.
+image_keep() {
+	local d=$CACHE/images t
+
+	image_used || return 0
+	mkdir -p "$d" && t=$(mktemp -d "$d/.new.XXXXXX") || return 0
+	cp "$2" "$t/image" && echo "$3" >"$t/built" && mv -T "$t" "$d/$1" 2>/dev/null ||
+		rm -rf "$t"
+	# What a run killed half way left, and the images least recently used.
+	find "$d" -mindepth 1 -maxdepth 1 -name '.new.*' -mmin +60 -exec rm -rf {} +
+	find "$d" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%T@ %p\n' |
+		sort -rn | tail -n +$((IMAGES_KEPT + 1)) | cut -d' ' -f2- | xargs -r rm -rf
 }
 
 # keep_times save|switch|built|restore SRC O [PATH...]: the file times of
