@@ -168,6 +168,16 @@ guest_kernel() {
 		return 0
 	fi
 	rm -f "$(guest_image "$tree" "$g" "$variant")" "$(guest_image "$tree" "$g" "$variant").key"
+	# Without ccache (fuzz's mutants), a variant in the series' object
+	# directory is built on the series' objects, its changed files alone
+	# compiled.  Where the series' kernel came from the image cache, the
+	# directory has no kernel built yet, and the whole of it would be
+	# compiled without ccache: the series' is built there first, from it.
+	if [ -n "${CCACHE_DISABLE:-}" ] && [ "$variant" != series ] &&
+	   [ "$o" = "$(objdir "$tree" "guest-$g")" ] && [ ! -f "$o/vmlinux" ]; then
+		rm -f "$(guest_image "$tree" "$g" series)" "$(guest_image "$tree" "$g" series).key"
+		(unset CCACHE_DISABLE; DEVMEM_IMAGE_CACHE=0 guest_kernel "$tree" series "$g") || return 1
+	fi
 	log "$tree: building the $g $variant kernel with ${sim#"$TOP"/} in ${o#"$TOP"/}"
 	t=$(date +%s)
 	# The paths this variant switches, and those the last build in $o did.

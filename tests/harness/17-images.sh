@@ -10,6 +10,11 @@
 #                       another version of a tool are each built, not
 #                       taken
 #   harness/image-off   DEVMEM_IMAGE_CACHE=0 builds, and keeps nothing
+#   harness/image-nocache  a kernel built without ccache (fuzz's mutants)
+#                       in a clone whose series' kernel came from the
+#                       image cache: the series' objects are built first,
+#                       with ccache, so that only the variant's changes are
+#                       compiled without it
 # Needs nothing fetched.
 : "${tree:?}" "${scratch:?}"
 
@@ -49,8 +54,8 @@ kernel() {
 			local src o a
 
 			for a; do case $a in -C) src=next ;; O=*) o=${a#O=} ;; *) [ "$src" != next ] || src=$a ;; esac; done
-			echo build >>"$builds"
-			mkdir -p "$o/arch/x86/boot" &&
+			echo "build ${o##*/} ${CCACHE_DISABLE:+no ccache}" >>"$builds"
+			mkdir -p "$o/arch/x86/boot" && touch "$o/vmlinux" &&
 				cat "$src/drivers/char/mem.c" "$src/sim.c" | sha256sum >"$o/arch/x86/boot/bzImage"
 		}
 		guest_kernel "$tree" "$2" t >/dev/null 2>&1 || exit 1
@@ -109,4 +114,21 @@ elif [ "$(find "$it/cache/images" -mindepth 1 -maxdepth 1 | wc -l)" != "$n" ]; t
 	result harness/image-off FAIL "an image was kept with DEVMEM_IMAGE_CACHE=0"
 else
 	result harness/image-off PASS "DEVMEM_IMAGE_CACHE=0 built, and kept nothing"
+fi
+
+# harness/image-nocache: the series' kernel cached, the base's not (a
+# simulation patch of its own); clone 3 takes the first, then builds the
+# base without ccache.
+: >"$builds"
+sed -i 's/int sim2;/int sim3;/' "$it/top/sim.patch"
+clone 3 || { result harness/image-nocache FAIL "cannot make the small tree"; return 0; }
+a=$(CACHE=$it/cache kernel 1 series) && b=$(CACHE=$it/cache kernel 3 series) &&
+	c=$(CCACHE_DISABLE=1 CACHE=$it/cache kernel 3 base)
+want=$(printf 'build guest-t \nbuild guest-t \nbuild guest-t no ccache')
+if [ -z "$c" ] || [ "$b" = "${b% cached}" ] || [ "$c" != "${c% cached}" ]; then
+	result harness/image-nocache FAIL "the series in clone 1: '$a', in clone 3: '$b' (want cached), the base without ccache: '$c'"
+elif [ "$(cat "$builds")" != "$want" ]; then
+	result harness/image-nocache FAIL "builds: $(paste -sd, "$builds") (want the series in clone 1, then in clone 3 with ccache before the base without)"
+else
+	result harness/image-nocache PASS "the series' objects built with ccache in clone 3, then the base alone without"
 fi
