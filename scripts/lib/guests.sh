@@ -216,10 +216,11 @@ guest_kernel() {
 # $CACHE/images under image_key, and a later build of the same key, from
 # this clone or any other, copies it instead of building it: ccache for
 # whole images, where a fresh clone would build each kernel again from
-# ccache, with make's walk over the tree, the hits and the link.  The key names all that makes the image: guest_kernel's key (the
-# variant's source tree as a git tree object, the simulation patch, the
-# fragment, the make arguments), the versions of the tools that build it,
-# and the functions that run the build.  Only an image whose build passed,
+# ccache, with make's walk over the tree, the hits and the link.  The key
+# names all that makes the image: guest_kernel's key (the variant's
+# source tree as a git tree object, the simulation patch, the fragment,
+# the make arguments), the versions of the tools that build it, and the
+# functions that run the build.  Only an image whose build passed,
 # every line of the fragment held, is kept: fuzz's mutants too, whose
 # kernels it builds without ccache (CCACHE_DISABLE), and whose traces it
 # compares, so that a kernel that behaves as another's fails.  Not used,
@@ -229,15 +230,13 @@ IMAGES_KEPT=64
 
 # image_key GUEST KEY: the name of the image of guest_kernel's KEY.
 image_key() {
-	local cross a
+	local cross
 
 	cross=$(guest_field "$1" cross) || return 1
 	[ "$cross" != - ] || cross=
 	{
 		echo "$2"
-		for a in "${cross}gcc" "${cross}ld" gcc ld make pahole rustc lz4 gzip; do
-			"$a" --version 2>/dev/null | sed -n 1p || echo "no $a"
-		done
+		tool_versions "${cross}gcc" "${cross}ld" gcc ld make pahole rustc lz4 gzip
 		declare -f kmake kconfig guest_kernel keep_times
 	} | sha256sum | cut -c1-32
 }

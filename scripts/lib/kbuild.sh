@@ -15,6 +15,16 @@ kmake() {
 	make -s -j"$JOBS" CC='env CCACHE_DEPEND=1 ccache $(CROSS_COMPILE)gcc' HOSTCC="ccache gcc" "$@"
 }
 
+# tool_versions TOOL...: the first line of each tool's --version, or
+# 'no TOOL' (kconfig_key, and image_key in lib/guests.sh).
+tool_versions() {
+	local a
+
+	for a; do
+		"$a" --version 2>/dev/null | sed -n 1p || echo "no $a"
+	done
+}
+
 # kconfig_key SRC FRAGMENT [make args]: a name for what 'tinyconfig plus
 # FRAGMENT' gives in SRC, a git tree: the make arguments, the fragment, the
 # versions of the tools Kconfig asks ($(CROSS_COMPILE)gcc and ld, gcc,
@@ -30,9 +40,7 @@ kconfig_key() {
 	[ "$(git -C "$src" rev-parse --show-toplevel 2>/dev/null)" -ef "$src" ] || return 1
 	{
 		printf '%s\n' "$@" && cat "$frag" &&
-		for a in "${cross}gcc" "${cross}ld" gcc pahole rustc; do
-			"$a" --version 2>/dev/null | sed -n 1p || echo "no $a"
-		done &&
+		tool_versions "${cross}gcc" "${cross}ld" gcc pahole rustc &&
 		git -C "$src" ls-files -s -- "${paths[@]}" &&
 		git -C "$src" diff -- "${paths[@]}"
 	} | sha256sum | cut -c1-32

@@ -10,6 +10,7 @@
 #                       another version of a tool are each built, not
 #                       taken
 #   harness/image-off   DEVMEM_IMAGE_CACHE=0 builds, and keeps nothing
+#   harness/image-prune the least recently used image goes first
 #   harness/image-nocache  a kernel built without ccache (fuzz's mutants)
 #                       in a clone whose series' kernel came from the
 #                       image cache: the series' objects are built first,
@@ -131,4 +132,23 @@ elif [ "$(cat "$builds")" != "$want" ]; then
 	result harness/image-nocache FAIL "builds: $(paste -sd, "$builds") (want the series in clone 1, then in clone 3 with ccache before the base without)"
 else
 	result harness/image-nocache PASS "the series' objects built with ccache in clone 3, then the base alone without"
+fi
+
+# harness/image-prune: with room for two, keeping a third drops the image
+# used least recently, whatever the order of their names.
+p=$it/prune
+mkdir -p "$p" && echo image >"$p/file"
+left=$(
+	# shellcheck disable=SC2034 # image_keep's
+	CACHE=$p IMAGES_KEPT=2
+	image_keep c-old "$p/file" old && touch -d '-2 min' "$p/images/c-old" &&
+		image_keep b-used "$p/file" used && touch -d '-3 min' "$p/images/b-used" &&
+		image_take b-used "$p/taken" &&
+		image_keep a-new "$p/file" new &&
+		find "$p/images" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | paste -sd' '
+)
+if [ "$left" = "a-new b-used" ]; then
+	result harness/image-prune PASS "kept: $left; the one used least recently went"
+else
+	result harness/image-prune FAIL "kept: '$left' (want a-new b-used: the newest and the one just taken)"
 fi
