@@ -2,14 +2,17 @@
 # shellcheck shell=bash
 # Shared helpers for the scripts under scripts/, one file per job in
 # scripts/lib/: env (paths, settings, log, die, disk), tables (the data
-# tables, read by column name), src (a git checkout as a tree), worktree,
-# series (the patch files), results (result, plan), kbuild (make, Kconfig)
-# and guests (their kernels, initramfs and QEMU).  Sourced, never run.
+# tables, read by column name), apt (the versions Debian's archive
+# serves), src (a git checkout as a tree), worktree, series (the patch
+# files), results (result, plan), kbuild (make, Kconfig) and guests (their
+# kernels, initramfs and QEMU).  Sourced, never run.
 
 # shellcheck source=scripts/lib/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 # shellcheck source=scripts/lib/tables.sh
 . "$TOP/scripts/lib/tables.sh"
+# shellcheck source=scripts/lib/apt.sh
+. "$TOP/scripts/lib/apt.sh"
 # shellcheck source=scripts/lib/src.sh
 . "$TOP/scripts/lib/src.sh"
 # shellcheck source=scripts/lib/worktree.sh

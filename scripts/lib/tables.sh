@@ -108,10 +108,26 @@ tree_in() {
 
 # Where things live for a tree.  A checkout's tree keeps its objects in
 # the cache, where the next run finds them, and is posted from build/.
-tree_repo() { echo "$CACHE/trees/$1"; }		# expanded git repository (base)
+# expanded git repository (base): in the cache's trees/, or DEVMEM_TREES
+tree_repo() { echo "${DEVMEM_TREES:-$CACHE/trees}/$1"; }
 series_dir() { echo "$TOP/series/$(data_tree "$1")"; }
-# Debian's amd64 configuration (fetch); a checkout's is its series tree's.
-debian_config() { echo "$CACHE/configs/$(data_tree "$1")-debian-amd64.config"; }
+# base_version TREE: the version of the package the tree's cached base
+# was made from (fetch's commit message); a checkout's, its Makefile's.
+base_version() {
+	if is_src_tree "$1"; then
+		src_field "$1" version
+	else
+		git -C "$(tree_repo "$1")" log -1 --format=%s base 2>/dev/null | awk '{ print $2 }'
+	fi
+}
+# Debian's amd64 configuration (fetch) of the version the tree is built on
+# (VERSION, else its base's); a checkout's is its series tree's.
+debian_config() {
+	local t
+
+	t=$(data_tree "$1")
+	echo "$CACHE/configs/$t-${VERSION:-$(base_version "$t")}-debian-amd64.config"
+}
 work_src() { echo "$BUILD/$1/src"; }		# worktree with the series applied
 # (DEVMEM_SRC_OBJECTS in place of the cache's objects/: scripts/standin).
 objdir() {					# O= directory: TREE VARIANT-ARCH

@@ -44,7 +44,7 @@ echo 'VERSION = 0' >"$scratch/fetch-tree/$pkg/Makefile"
 # as loose objects (compressed whatever pack.compression says).
 for i in $(seq 150); do echo "$i" >"$scratch/fetch-tree/$pkg/drivers/char/f$i"; done
 tar -C "$scratch/fetch-tree" -cJf "$src/usr/src/$pkg.tar.xz" "$pkg"
-echo 'CONFIG_STRICT_DEVMEM=y' >"$(CACHE=$fc debian_config "$tree")"
+echo 'CONFIG_STRICT_DEVMEM=y' >"$(CACHE=$fc VERSION=$ver debian_config "$tree")"
 
 if ! dpkg-deb --root-owner-group -b "$src" "$fc/debs/${pkg}_${ver}_all.deb" >/dev/null 2>&1; then
 	result harness/plain-import FAIL "cannot build the stand-in $pkg package"

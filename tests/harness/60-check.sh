@@ -97,6 +97,27 @@ if fetched; then
 	else
 		result harness/planned-missing FAIL "cross recording nothing: $(tail -1 "$d/out")"
 	fi
+
+	# A tree whose fetch fails (Debian dropped its version): no stage of
+	# its lane runs, yet every result the passing run planned for it is
+	# a FAIL that says why, and each stage that plans its own results
+	# (boot, fuzz...) stands as one.  Nothing of the lane goes silent.
+	d=$(fake nofetch)
+	printf '#!/bin/bash\necho "fetch: error: the stub archive moved" >&2\nexit 1\n' >"$d/scripts/fetch"
+	# (the stub lint's w1 is planned as it runs: not the data's)
+	want=$(awk -v t="$tree/" 'index($2, t) == 1 && $1 != t "fetch" && $2 != t "w1" { print $2 }' \
+		"$scratch/pass/build/results.plan" | sort -u)
+	selfs=$(stage_rows name runs trees plans | while IFS=$'\t' read -r n r t p; do
+		[ "$r" = lane ] && [ "$p" = self ] && tree_in "$tree" "$t" && echo "$tree/$n"; done)
+	fake_check "$d"
+	got=$(grep "^FAIL $tree/.* planned by $tree/[a-z-]*, not reported ($tree/[a-z-]*: did not run: $tree/fetch failed)$" \
+		"$d/build/results" | cut -d' ' -f2 | sort -u)
+	lost=$(comm -23 <(printf '%s\n' "$want" $selfs | sort -u) <(echo "$got"))
+	if [ -n "$want" ] && [ -z "$lost" ] && grep -q "^FAIL $tree/fetch/exit " "$d/build/results"; then
+		result harness/lane-missing PASS "$(echo "$got" | wc -l) results of the $tree lane FAIL with its fetch: $(tail -1 "$d/out")"
+	else
+		result harness/lane-missing FAIL "with $tree's fetch failing, not reported: $(echo "$lost" | head -3 | paste -sd' ') ($(echo "$lost" | grep -c .) of $(echo "$want" | grep -c .))"
+	fi
 else
-	result harness/check-stubbed SKIP "tree $tree is not fetched"
+	for n in check-stubbed lane-missing; do result "harness/$n" SKIP "tree $tree is not fetched"; done
 fi
