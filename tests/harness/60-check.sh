@@ -8,7 +8,7 @@
 # default tree fetched (data, plan and kunit.py read it); SKIPs
 # harness/check-stubbed otherwise, which stands for 70-data.sh and
 # 80-lanes.sh too.
-: "${tree:?}"
+: "${tree:?}" "${scratch:?}"
 
 # kunit DIR: kunit.py of the default tree parses DIR/build/check.ktap; its
 # count line ('Ran N tests: ...') on stdout.
