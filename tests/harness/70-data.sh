@@ -49,3 +49,11 @@ expect data-cells-step "tests/cells: series-plain: step 'usr', unknown" "$d/scri
 cp "$TOP/tests/cells" "$d/tests/cells"
 sed -i 's/^\(touch\t\)busybox/\1busybx/' "$d/tests/steps"
 expect data-steps-need "tests/steps: touch: need 'busybx', unknown" "$d/scripts/data-check" "$tree"
+cp "$TOP/tests/steps" "$d/tests/steps"
+# The model: a row missing, and a step a cell judges by it with no class.
+sed -i '/^rom\tshared\tuser\t/d' "$d/tests/model"
+expect data-model-row "tests/model: 15 rows, not 16" "$d/scripts/data-check" "$tree"
+cp "$TOP/tests/model" "$d/tests/model"
+sed -i 's/^\(read-page0\tbusybox\t\)ram\tread-write/\1-\t-/' "$d/tests/steps"
+expect data-model-step "tests/cells: read-page0=model, but tests/steps gives it no class" "$d/scripts/data-check" "$tree"
+cp "$TOP/tests/steps" "$d/tests/steps"
