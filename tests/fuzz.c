@@ -6,6 +6,8 @@
  *
  *   fuzz SEED OPS [ONLY]
  *
+ * prints each region of /proc/iomem it draws from ("fuzz: iomem
+ * <start>-<end> <name>": scripts/fuzz compares two kernels' maps), then
  * draws OPS operations from SEED and prints one line for each:
  *
  *   fuzz <n> <op> <arguments> -> <result> [<errno name>]
@@ -124,6 +126,8 @@ static int read_iomem(void)
 		name[strcspn(name, "\n")] = '\0';
 		if (!strncmp(name, "Kernel ", 7))
 			continue;
+		/* in the log, not the trace: two kernels' maps compared */
+		printf("fuzz: iomem %llx-%llx %s\n", s, e, name);
 		add_edge(s);
 		add_edge(e + 1);
 		if (!strcmp(name, "System RAM") && nram < 64) {
