@@ -4,8 +4,9 @@
 # scripts/lib/: env (paths, settings, log, die, disk), tables (the data
 # tables, read by column name), apt (the versions Debian's archive
 # serves), src (a git checkout as a tree), worktree, series (the patch
-# files), results (result, plan), kbuild (make, Kconfig) and guests (their
-# kernels, initramfs and QEMU).  Sourced, never run.
+# files), recipients (who get_maintainer.pl sends them to), results
+# (result, plan), kbuild (make, Kconfig) and guests (their kernels,
+# initramfs and QEMU).  Sourced, never run.
 
 # shellcheck source=scripts/lib/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -19,6 +20,8 @@
 . "$TOP/scripts/lib/worktree.sh"
 # shellcheck source=scripts/lib/series.sh
 . "$TOP/scripts/lib/series.sh"
+# shellcheck source=scripts/lib/recipients.sh
+. "$TOP/scripts/lib/recipients.sh"
 # shellcheck source=scripts/lib/results.sh
 . "$TOP/scripts/lib/results.sh"
 # shellcheck source=scripts/lib/kbuild.sh

@@ -2,8 +2,9 @@
 # shellcheck shell=bash
 # The scripts are clean for shellcheck at severity warning (lib.sh and
 # scripts/lib/ are followed from each script through 'source=' directives),
-# and so are the harness's tests.  scripts/tar-import is Python, and left
-# out.  Needs shellcheck (scripts/deps installs it); FAILs without.
+# and so are the harness's tests.  scripts/tar-import and
+# scripts/posting-judge are Python, and left out.  Needs shellcheck
+# (scripts/deps installs it); FAILs without.
 mapfile -t sh < <(cd "$TOP" && grep -lE '^#!/bin/(ba)?sh|^# shellcheck shell=' scripts/* scripts/lib/*.sh \
 	tests/harness/*.sh .ci/run 2>/dev/null)
 if ! command -v shellcheck >/dev/null; then
