@@ -77,9 +77,10 @@ src_backport() {
 # src_register DIR [BASE [PREFIX]]: name the checkout DIR as a tree and
 # write its data (src_row); prints the name.  BASE (default HEAD) is the
 # commit the series goes on; PREFIX the subject prefix (default: the
-# newest tree's, "PATCH v6", for a tree of its form, where range_is_allowed()
-# is in include/linux/io.h; with the tree's MAJOR.MINOR after it, "PATCH
-# v6 6.6", for a backport, where it is in arch/x86/mm/pat/memtype.c).
+# newest tree's, "PATCH v7", for a tree of its form, where range_is_allowed()
+# is in include/linux/io.h; with distro- and the tree's MAJOR.MINOR after
+# it, "PATCH v7 distro-6.6", for a distribution backport, where it is in
+# arch/x86/mm/pat/memtype.c: not the stable form "PATCH 6.6").
 # Refuses, in one line, a directory that is not the top of a git
 # checkout, a tree too old for the series and one without confidential
 # guests.  Reads the checkout, never writes it.
@@ -120,7 +121,7 @@ src_register() {
 		die "SRC=$dir: $version ($short) has no confidential-guest support: no ARCH_HAS_CC_PLATFORM, or neither INTEL_TDX_GUEST nor AMD_MEM_ENCRYPT, in arch/x86/Kconfig"
 	if [ -z "$prefix" ]; then
 		prefix=$(subject_prefix "$newest") || return 1
-		[ "$series" = "$newest" ] || prefix="$prefix $(cut -d. -f1-2 <<<"$version")"
+		[ "$series" = "$newest" ] || prefix="$prefix distro-$(cut -d. -f1-2 <<<"$version")"
 	fi
 	mkdir -p "$(dirname "$row")"
 	printf '%s\t%s\t%s\t%s\t%s\n' "$path" "$base" "$version" "$series" "$prefix" >"$row.$$" &&

@@ -26,7 +26,7 @@ tree_field() {
 }
 
 # subject_prefix TREE: what 'git format-patch' puts in the brackets of
-# the tree's subjects before "N/M" ("PATCH v6", "PATCH v6 6.12").
+# the tree's subjects before "N/M" ("PATCH v7", "PATCH v7 distro-6.12").
 subject_prefix() {
 	check_tree "$1" || return 1
 	! is_src_tree "$1" || { src_field "$1" prefix; return; }

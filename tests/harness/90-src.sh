@@ -63,8 +63,8 @@ for t in $(all_trees); do
 	elif ! name=$("$S/src-tree" "$u" 2>"$scratch/err"); then
 		result "harness/src-series-$t" FAIL "src-tree: $(tail -1 "$scratch/err")"
 	else
-		want="PATCH v6"
-		[ "$t" = "$tree" ] || want="$want $t"
+		want=$(subject_prefix "$tree")
+		[ "$t" = "$tree" ] || want="$want distro-$t"
 		got=$(cut -f4,5 "$DEVMEM_CACHE/src/$name")
 		if [ "$got" = "$t	$want" ]; then
 			result "harness/src-series-$t" PASS "series/$t, [$want]"
