@@ -1,169 +1,410 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test only: the devmem kselftest's detection, cc_decide(), on canned
- * inputs, with no I/O. It includes a tree's copy of the kselftest:
- * scripts/kselftest builds it with -I <tree>/tools/testing/selftests/devmem,
- * so that devmem.c and the "../kselftest_harness.h" it includes are the
- * tree's. Each case is a struct cc_inputs, as cc_gather() would fill it,
- * and the decision it must give: plain or confidential, and for
- * confidential a word of the reason, which names the signal that decided.
+ * Test only: the devmem kselftest on canned inputs.  It includes a tree's
+ * copy of the kselftest (scripts/kselftest builds it with -I <tree>'s
+ * tools/testing/selftests/devmem) with the calls it makes to the system
+ * (open, read, access, klogctl, uname, capget, mmap, /proc/iomem, CPUID...)
+ * routed to a canned world, and runs the whole kselftest in it, once a
+ * case: each case is a world and the verdict each test must give.
  *
- *   detect                run every case: one KTAP line each; exit 1 when
- *                         any decision differs from its expectation
- *   detect --list         the cases' names, one a line
- *   detect --invert NAME  the same, with NAME's expected decision
- *                         inverted: the control, which must fail, naming
- *                         NAME in a "not ok" line
- * Bad arguments exit 2.
+ *   detect [--answers M,M]  run every case, one KTAP line each; exit 1 when
+ *                           a verdict differs.  M: the machines (aarch64,
+ *                           s390x, ppc64le) whose kernel in this tree
+ *                           answers the attribute; their signals must
+ *                           give confidential mode, others not
+ *   detect --list           the cases' names, one a line
+ *   detect --invert NAME    the same, NAME's first verdict inverted: the
+ *                           control, which must fail, naming NAME
+ * An expectation is "TEST=VERDICT ...": pass, fail, skip, or skip:TEXT,
+ * a SKIP whose reason has TEXT ('+' for a blank).
  */
-#define main devmem_main	/* TEST_HARNESS_MAIN defines main */
-#include "devmem.c"
-#undef main
+#include "../kselftest_harness.h"
+#include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/vfs.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
 
-#define HV_LINE	"[    0.000000] Hyper-V: Isolation Config: Group A 0x1, Group B "
-
-struct detect_case {
-	const char *name;
-	struct cc_inputs in;
-	bool cc;		/* the expected decision */
-	const char *why;	/* a confidential one's reason has this */
+/* The world of a case. */
+struct world {
+	const char *machine, *files, *log, *env, *iomem, *config;
+	int dev_errno;		/* open of /dev/mem, /dev/port: 0 opens */
+	int mmap_errno;		/* mmap of /dev/mem: 0 maps */
+	bool norawio, nosecfs;
 };
+static struct world w;
 
-static const struct detect_case cases[] = {
-	/* No signal, or what a host or a plain guest shows: plain. */
-	{ "nothing", { 0 }, false },
-	{ "sev-flags-without-hypervisor",	/* an SEV host */
-	  { .flags = " fpu vme de pse tsc msr pae sme sev sev_es sev_snp" }, false },
-	{ "hypervisor-flag-alone", { .flags = " fpu vme de hypervisor lahf_lm" }, false },
-	{ "flags-that-only-contain-the-words",
-	  { .flags = " hypervisor xsev sev_host tdx_guests" }, false },
-	{ "cpuid-sev-without-hypervisor",	/* an SEV host: SME, SEV, SEV-ES, SNP */
-	  { .sev = 0x1b }, false },
-	{ "cpuid-sme-only-with-hypervisor", { .sev = 0x1, .hypervisor = true }, false },
-	{ "hyperv-log-type-0", { .klog = HV_LINE "0xba0\n" }, false },
-	{ "hyperv-log-without-group-b",
-	  { .klog = "Hyper-V: Isolation Config: Group A 0x1\n" }, false },
-	{ "log-sme-host",
-	  { .klog = "[    0.000000] Memory Encryption Features active: AMD SME\n" }, false },
-
-	/* /proc/cpuinfo flags */
-	{ "tdx-guest-flag",
-	  { .flags = " fpu vme de hypervisor tdx_guest fsgsbase" }, true, "tdx_guest" },
-	{ "tdx-guest-flag-last", { .flags = " fpu hypervisor tdx_guest" }, true, "tdx_guest" },
-	{ "sev-flag-with-hypervisor",
-	  { .flags = " fpu hypervisor sev" }, true, "sev flags" },
-	{ "sev-es-flag-with-hypervisor",
-	  { .flags = " fpu hypervisor sev_es lahf_lm" }, true, "sev flags" },
-	{ "sev-snp-flag-with-hypervisor",
-	  { .flags = " sev_snp fpu hypervisor" }, true, "sev flags" },
-
-	/* CPUID and the SEV_STATUS MSR */
-	{ "cpuid-0x21-inteltdx", { .tdx = true }, true, "IntelTDX" },
-	{ "cpuid-sev-with-hypervisor",
-	  { .sev = 0x2, .hypervisor = true }, true, "0x8000001F" },
-	{ "sev-status-sev", { .sev_status = 0x1 }, true, "MSR is 0x1" },
-	{ "sev-status-sev-es", { .sev_status = 0x2 }, true, "MSR is 0x2" },
-	{ "sev-status-snp", { .sev_status = 0x4 }, true, "MSR is 0x4" },
-
-	/* Hyper-V isolation, by CPUID 0x4000000C or by the kernel's line */
-	{ "hyperv-cpuid-type-1-vbs", { .hv_iso = 1 }, true, "isolation type 1" },
-	{ "hyperv-cpuid-type-2-snp", { .hv_iso = 2 }, true, "isolation type 2" },
-	{ "hyperv-cpuid-type-3-tdx", { .hv_iso = 3 }, true, "isolation type 3" },
-	{ "hyperv-log-type-2", { .klog = HV_LINE "0xba2\n" }, true, "isolation type 2" },
-	{ "hyperv-log-type-1", { .klog = HV_LINE "0x1\n" }, true, "isolation type 1" },
-	{ "hyperv-log-type-3", { .klog = HV_LINE "0xba3\n" }, true, "isolation type 3" },
-	{ "hyperv-cpuid-over-log",
-	  { .hv_iso = 3, .klog = HV_LINE "0xba2\n" }, true, "isolation type 3" },
-
-	/* The kernel's lines */
-	{ "log-tdx",
-	  { .klog = "[    0.000000] Memory Encryption Features active: Intel TDX\n" },
-	  true, "Intel TDX" },
-	{ "log-sev",
-	  { .klog = "[    0.000000] Memory Encryption Features active: AMD SEV SEV-ES SEV-SNP\n" },
-	  true, "AMD SEV" },
-	{ "log-rme", { .klog = "[    0.000000] RME: Using RSI version 1.0\n" }, true, "RSI" },
-
-	/* The devices that exist, the files that read 1 */
-	{ "node-dev-sev-guest", { .node = "/dev/sev-guest" }, true, "/dev/sev-guest" },
-	{ "node-platform-sev-guest", { .node = "/sys/devices/platform/sev-guest" },
-	  true, "/sys/devices/platform/sev-guest" },
-	{ "node-dev-tdx-guest", { .node = "/dev/tdx_guest" }, true, "/dev/tdx_guest" },
-	{ "node-misc-tdx-guest", { .node = "/sys/class/misc/tdx_guest" },
-	  true, "/sys/class/misc/tdx_guest" },
-	{ "node-arm-cca-dev", { .node = "/sys/devices/platform/arm-cca-dev" },
-	  true, "arm-cca-dev" },
-	{ "one-s390-prot-virt-guest", { .one = "/sys/firmware/uv/prot_virt_guest" },
-	  true, "prot_virt_guest" },
-	{ "one-powerpc-svm", { .one = "/sys/devices/system/cpu/svm" }, true, "svm" },
-};
-
-static const char *mode(bool cc)
+/* files: "path=content;path=content": a path that exists. */
+static const char *file(const char *path)
 {
-	return cc ? "confidential" : "plain";
+	static char buf[256];
+	const char *p = w.files;
+	size_t n = strlen(path);
+
+	for (; p && (p = strstr(p, path)); p += n)
+		if ((p == w.files || p[-1] == ';') && p[n] == '=') {
+			snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(p + n + 1, ";"), p + n + 1);
+			return buf;
+		}
+	return NULL;
 }
 
-/* Case @i: 0 when cc_decide() gives what it expects (inverted if @invert). */
-static int run_case(unsigned int i, bool invert)
+static const char *fds[64];
+static int fake_open(const char *path, int flags, ...)
 {
-	const struct detect_case *c = &cases[i];
-	struct cc_inputs in = c->in;
-	bool want = c->cc != invert, got;
-	char why[WHY] = "";
+	static const char *devs[] = { "/dev/mem", "/dev/port" };
+	int i;
 
-	if (!in.flags)
-		in.flags = "";
-	if (!in.klog)
-		in.klog = "";
-	got = cc_decide(&in, why, sizeof(why));
-	if (got != want) {
-		printf("not ok %u %s: expected %s%s, got %s%s%s%s\n", i + 1,
-		       c->name, mode(want), invert ? " (inverted)" : "",
-		       mode(got), got ? " (" : "", got ? why : "", got ? ")" : "");
-		return 1;
-	}
-	if (got && !invert && c->why && !strstr(why, c->why)) {
-		printf("not ok %u %s: confidential, but for '%s', not '%s'\n",
-		       i + 1, c->name, why, c->why);
-		return 1;
-	}
-	printf("ok %u %s: %s%s%s%s\n", i + 1, c->name, mode(got),
-	       got ? " (" : "", got ? why : "", got ? ")" : "");
+	(void)flags;
+	for (i = 0; i < 2; i++)
+		if (!strcmp(path, devs[i]) && w.dev_errno) {
+			errno = w.dev_errno;
+			return -1;
+		}
+	if (!strcmp(path, "/dev/mem") || !strcmp(path, "/dev/port"))
+		return dup(0);
+	if (!strncmp(path, "/boot/config-", 13) && w.config)
+		fds[0] = w.config;
+	else if (!file(path))
+		return errno = ENOENT, -1;
+	else
+		fds[0] = strdup(file(path));
+	i = dup(0);
+	fds[i] = fds[0];
+	return i;
+}
+
+static ssize_t fake_read(int fd, void *buf, size_t len)
+{
+	size_t n = fds[fd] ? strlen(fds[fd]) : 0;
+
+	n = n < len ? n : len;
+	memcpy(buf, fds[fd], n);
+	return n;
+}
+
+static ssize_t fake_pread(int fd, void *buf, size_t len, off_t off)
+{
+	(void)fd; (void)buf; (void)len; (void)off;
+	return errno = EIO, -1;
+}
+
+static int fake_access(const char *path, int mode)
+{
+	(void)mode;
+	if (!strcmp(path, "/dev/mem") || !strcmp(path, "/dev/port") || file(path))
+		return 0;
+	return errno = ENOENT, -1;
+}
+
+static int fake_statfs(const char *path, struct statfs *fs)
+{
+	(void)path;
+	memset(fs, 0, sizeof(*fs));
+	fs->f_type = w.nosecfs ? SYSFS_MAGIC : SECURITYFS_MAGIC;
 	return 0;
+}
+
+static int fake_klogctl(int type, char *buf, int len)
+{
+	(void)type;
+	snprintf(buf, len, "%s", w.log ?: "");
+	return strlen(buf);
+}
+
+static int fake_uname(struct utsname *u)
+{
+	memset(u, 0, sizeof(*u));
+	snprintf(u->machine, sizeof(u->machine), "%s", w.machine ?: "x86_64");
+	snprintf(u->release, sizeof(u->release), "7.3.0");
+	return 0;
+}
+
+static char *fake_getenv(const char *name)
+{
+	return strcmp(name, "DEVMEM_TEST_CC") ? NULL : (char *)w.env;
+}
+
+static long fake_syscall(long nr, ...)
+{
+	struct __user_cap_data_struct *data;
+	va_list ap;
+
+	va_start(ap, nr);
+	(void)va_arg(ap, void *);
+	data = va_arg(ap, struct __user_cap_data_struct *);
+	va_end(ap);
+	memset(data, 0, 2 * sizeof(*data));
+	if (!w.norawio)
+		data[CAP_TO_INDEX(CAP_SYS_RAWIO)].effective = CAP_TO_MASK(CAP_SYS_RAWIO);
+	return 0;
+}
+
+static void *fake_mmap(void *a, size_t len, int prot, int flags, int fd, off_t off)
+{
+	(void)a; (void)len; (void)prot; (void)flags; (void)fd; (void)off;
+	if (w.mmap_errno)
+		return errno = w.mmap_errno, MAP_FAILED;
+	return (void *)4096;	/* never touched */
+}
+
+static int fake_munmap(void *a, size_t len) { (void)a; (void)len; return 0; }
+
+static FILE *fake_fopen(const char *path, const char *mode)
+{
+	(void)path;
+	return w.iomem ? fmemopen((void *)w.iomem, strlen(w.iomem), mode) : NULL;
+}
+
+#define open fake_open
+#define read fake_read
+#define pread fake_pread
+#define access fake_access
+#define statfs(p, f) fake_statfs(p, f)
+#define klogctl fake_klogctl
+#define uname fake_uname
+#define getenv fake_getenv
+#define syscall fake_syscall
+#define mmap fake_mmap
+#define munmap fake_munmap
+#define fopen fake_fopen
+#undef __cpuid
+#undef __cpuid_count
+#define __cpuid(l, a, b, c, d) ((a) = (b) = (c) = (d) = 0)
+#define __cpuid_count(l, s, a, b, c, d) ((a) = (b) = (c) = (d) = 0)
+#define main devmem_main
+#include "devmem.c"
+#undef main
+#undef open
+#undef read
+#undef pread
+#undef access
+#undef statfs
+#undef klogctl
+#undef uname
+#undef getenv
+#undef syscall
+#undef mmap
+#undef munmap
+#undef fopen
+
+#define RAM "00000000-00000fff : Reserved\n00001000-0009ffff : System RAM\n" \
+	    "00100000-7ffdffff : System RAM\n"
+#define LOCK "/sys/kernel/security/lockdown=[none] integrity confidentiality\n;"
+#define OPENS(v) "open_mem_rdonly=" v " open_mem_rdwr=" v " open_port_rdonly=" v \
+		 " open_port_rdwr=" v
+#define CC(v) OPENS(v) " mmap_high_ram_eperm=skip"
+#define PLAIN OPENS("pass") " mmap_high_ram_eperm=pass"
+#define OTHER "x86_64 "	/* a machine's expectation depends on --answers */
+
+struct tcase { const char *name; struct world w; const char *want; };
+
+static const struct tcase cases[] = {
+	{ "nothing", { .files = LOCK, .iomem = RAM, .mmap_errno = EPERM }, PLAIN },
+	{ "dev-tdx-guest", { .files = LOCK "/dev/tdx_guest=", .dev_errno = EPERM }, CC("pass") },
+	{ "dev-sev-guest", { .files = LOCK "/dev/sev-guest=", .dev_errno = EPERM }, CC("pass") },
+	{ "log-tdx", { .files = LOCK, .dev_errno = EPERM,
+		.log = "x86/mm: Memory Encryption Features active: Intel TDX\n" }, CC("pass") },
+	{ "log-sev", { .files = LOCK, .dev_errno = EPERM,
+		.log = "Memory Encryption Features active: AMD SEV SEV-ES\n" }, CC("pass") },
+	{ "hyperv-snp", { .files = LOCK, .dev_errno = EPERM,
+		.log = "Hyper-V: Isolation Config: Group A 0x1, Group B 0xba2\n" }, CC("pass") },
+	{ "hyperv-vbs", { .files = LOCK, .dev_errno = EPERM,
+		.log = "Hyper-V: Isolation Config: Group A 0x1, Group B 0x1\n" }, CC("pass") },
+	{ "hyperv-none", { .files = LOCK, .iomem = RAM, .mmap_errno = EPERM,
+		.log = "Hyper-V: Isolation Config: Group A 0x0, Group B 0x0\n" }, PLAIN },
+	{ "cpuinfo-tdx", { .files = LOCK "/proc/cpuinfo=x\nflags\t: fpu tdx_guest\nbogomips",
+		.dev_errno = EPERM }, CC("pass") },
+	{ "cpuinfo-word-only", { .files = LOCK "/proc/cpuinfo=x\nflags\t: fpu tdx_guests\n",
+		.iomem = RAM, .mmap_errno = EPERM }, PLAIN },
+	{ "cpuinfo-sev-flags", { .files = LOCK "/proc/cpuinfo=x\nflags\t: hypervisor sev sev_es\n",
+		.iomem = RAM, .mmap_errno = EPERM }, PLAIN },
+	{ "arm-cca-on-x86", { .files = LOCK "/sys/devices/platform/arm-cca-dev=",
+		.iomem = RAM, .mmap_errno = EPERM }, PLAIN },
+	{ "arm-cca", { .machine = "aarch64", .files = LOCK "/sys/devices/platform/arm-cca-dev=",
+		.dev_errno = EPERM, .iomem = RAM, .mmap_errno = EPERM }, OTHER },
+	{ "arm-rsi", { .machine = "aarch64", .files = LOCK "/sys/devices/platform/arm-rsi-dev=",
+		.dev_errno = EPERM, .iomem = RAM, .mmap_errno = EPERM }, OTHER },
+	{ "log-rme", { .machine = "aarch64", .files = LOCK, .log = "RME: Using RSI version 1.0\n",
+		.dev_errno = EPERM, .iomem = RAM, .mmap_errno = EPERM }, OTHER },
+	{ "s390-pv", { .machine = "s390x", .files = LOCK "/sys/firmware/uv/prot_virt_guest=1",
+		.dev_errno = EPERM, .iomem = RAM, .mmap_errno = EPERM }, OTHER },
+	{ "s390-not-pv", { .machine = "s390x", .iomem = RAM, .mmap_errno = EPERM,
+		.files = LOCK "/sys/firmware/uv/prot_virt_guest=0" }, PLAIN },
+	{ "ppc-svm", { .machine = "ppc64le", .files = LOCK "/sys/devices/system/cpu/svm=1",
+		.dev_errno = EPERM, .iomem = RAM, .mmap_errno = EPERM }, OTHER },
+	{ "forced-x86", { .files = LOCK, .env = "1", .dev_errno = EPERM }, CC("pass") },
+	{ "forced-pkvm", { .machine = "aarch64", .files = LOCK, .env = "1",
+		.dev_errno = EPERM }, OTHER },
+	{ "forced-0", { .files = LOCK "/dev/tdx_guest=", .env = "0", .dev_errno = EPERM },
+	  CC("pass") },
+	{ "hole", { .files = LOCK "/dev/tdx_guest=" }, CC("fail") },
+	{ "cc-lockdown-unknown", { .files = "/dev/tdx_guest=", .nosecfs = true,
+		.dev_errno = EPERM }, CC("skip:lockdown+unknown") },
+	{ "cc-locked-down", { .dev_errno = EPERM,
+		.files = "/dev/tdx_guest=;/sys/kernel/security/lockdown=none [integrity]\n" },
+	  CC("skip:integrity]") },
+	{ "hole-lockdown-unknown", { .files = "/dev/tdx_guest=", .nosecfs = true }, CC("fail") },
+	{ "cc-no-rawio", { .files = LOCK "/dev/tdx_guest=", .norawio = true },
+	  OPENS("skip:CAP_SYS_RAWIO") " mmap_high_ram_eperm=skip" },
+	{ "plain-no-rawio", { .files = LOCK, .norawio = true, .dev_errno = EPERM },
+	  OPENS("skip:CAP_SYS_RAWIO") " mmap_high_ram_eperm=skip:CAP_SYS_RAWIO" },
+	{ "plain-eperm", { .files = LOCK, .dev_errno = EPERM },
+	  OPENS("fail") " mmap_high_ram_eperm=skip" },
+	{ "plain-eacces", { .files = LOCK, .dev_errno = EACCES },
+	  OPENS("fail") " mmap_high_ram_eperm=skip" },
+	{ "plain-eperm-locked", { .dev_errno = EPERM,
+		.files = "/sys/kernel/security/lockdown=none [integrity]\n" },
+	  OPENS("skip:lockdown") " mmap_high_ram_eperm=skip" },
+	{ "mmap-ram-maps", { .files = LOCK, .iomem = RAM },
+	  OPENS("pass") " mmap_high_ram_eperm=fail" },
+	{ "mmap-strict-devmem-off", { .files = LOCK, .iomem = RAM,
+		.config = "x\n# CONFIG_STRICT_DEVMEM is not set\n" },
+	  OPENS("pass") " mmap_high_ram_eperm=skip:STRICT_DEVMEM" },
+	{ "mmap-einval", { .files = LOCK, .iomem = RAM, .mmap_errno = EINVAL },
+	  OPENS("pass") " mmap_high_ram_eperm=fail" },
+	{ "mmap-no-ram", { .files = LOCK, .iomem = "00000000-000fffff : Reserved\n" },
+	  OPENS("pass") " mmap_high_ram_eperm=skip:System+RAM" },
+};
+
+/*
+ * The verdict of test T in the KTAP OUT: "pass", "fail", "skip:REASON".
+ * A result line without the test's name (6.1's harness writes a SKIP as
+ * "ok N # SKIP reason") takes the name of the Nth "#  RUN" line.
+ */
+static const char *verdict(const char *out, const char *t, char *buf, size_t len)
+{
+	const char *line, *end, *name, *skip, *runs[16];
+	unsigned int nrun = 0, n;
+	size_t tl = strlen(t);
+	bool nok;
+
+	for (line = out; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (!strncmp(line, "#  RUN ", 7) && (name = strstr(line, " global.")) &&
+		    nrun < 16)
+			runs[nrun++] = name;
+		nok = !strncmp(line, "not ok ", 7);
+		if (!nok && strncmp(line, "ok ", 3))
+			continue;
+		n = strtoul(line + (nok ? 7 : 3), NULL, 10);
+		name = strstr(line, " global.");
+		if (!name || name > end)
+			name = n && n <= nrun ? runs[n - 1] : NULL;
+		if (!name || strncmp(name + 8, t, tl) ||
+		    (name[8 + tl] != ' ' && name[8 + tl] != '\n' && name[8 + tl]))
+			continue;
+		skip = strstr(line, " # SKIP ");
+		if (skip && skip < end)
+			snprintf(buf, len, "skip:%.*s", (int)(end - skip - 8), skip + 8);
+		else
+			snprintf(buf, len, "%s", nok ? "fail" : "pass");
+		return buf;
+	}
+	return "missing";
+}
+
+/* The kselftest's output in the world of case C. */
+static char *run(const struct tcase *c)
+{
+	static char out[1 << 16];
+	FILE *f = tmpfile();
+	size_t n = 0;
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (!pid) {
+		char *argv[] = { "devmem", NULL };
+
+		w = c->w;
+		dup2(fileno(f), 1);
+		dup2(fileno(f), 2);
+		_exit(devmem_main(1, argv));
+	}
+	waitpid(pid, &st, 0);
+	rewind(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	return out;
+}
+
+/* Why case C's output OUT is not as expected (inverted: INV), or NULL. */
+static const char *judge(const struct tcase *c, const char *out, const char *answers,
+			 bool inv, char *why, size_t len)
+{
+	char want[512], got[256], *t, *v, *save;
+	const char *m = c->w.machine ?: "x86_64";
+	bool first = true;
+
+	if (!inv && strstr(out, "\n\n"))
+		return snprintf(why, len, "%s: a blank line in the KTAP", c->name), why;
+	if (!strcmp(c->want, OTHER)) {
+		bool yes = strstr(answers, m) != NULL;
+		const char *mode = yes ? "confidential" : c->w.env ? "no" : "plain";
+
+		if (inv)
+			mode = yes ? "plain" : "confidential";
+		snprintf(want, sizeof(want), "# devmem: %s mode: ", mode);
+		if (!strstr(out, want))
+			return snprintf(why, len, "%s: on %s, not in %s mode", c->name, m, mode), why;
+		return NULL;
+	}
+	snprintf(want, sizeof(want), "%s", c->want);
+	for (t = strtok_r(want, " ", &save); t; t = strtok_r(NULL, " ", &save), first = false) {
+		v = strchr(t, '=');
+		*v++ = '\0';
+		for (char *s = v; *s; s++)
+			*s = *s == '+' ? ' ' : *s;
+		verdict(out, t, got, sizeof(got));
+		bool ok = !strncmp(v, "skip:", 5) ? !strncmp(got, "skip:", 5) && strstr(got, v + 5) :
+			  !strcmp(v, "skip") ? !strncmp(got, "skip", 4) : !strcmp(got, v);
+		if (ok == (inv && first))
+			return snprintf(why, len, "%s: %s is %s, %s %s", c->name, t, got,
+					inv && first ? "inverted, expected other than" : "expected", v), why;
+	}
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
-	unsigned int i, j, bad = 0, n = ARRAY_SIZE(cases);
-	const char *invert = NULL;
-	bool found = false;
+	const char *answers = "", *invert = NULL, *why;
+	unsigned int i, bad = 0;
+	char buf[512];
 
-	for (i = 0; i < n; i++)
-		for (j = 0; j < i; j++)
-			if (!strcmp(cases[i].name, cases[j].name)) {
-				fprintf(stderr, "detect: case %s twice\n", cases[i].name);
-				return 2;
-			}
-	if (argc == 2 && !strcmp(argv[1], "--list")) {
-		for (i = 0; i < n; i++)
-			printf("%s\n", cases[i].name);
-		return 0;
+	for (i = 1; i < (unsigned int)argc; i++) {
+		if (!strcmp(argv[i], "--list")) {
+			for (i = 0; i < ARRAY_SIZE(cases); i++)
+				puts(cases[i].name);
+			return 0;
+		} else if (!strcmp(argv[i], "--answers") && i + 1 < (unsigned int)argc) {
+			answers = argv[++i];
+		} else if (!strcmp(argv[i], "--invert") && i + 1 < (unsigned int)argc) {
+			invert = argv[++i];
+		} else {
+			fprintf(stderr, "usage: detect [--answers M,M] [--list | --invert NAME]\n");
+			return 2;
+		}
 	}
-	if (argc == 3 && !strcmp(argv[1], "--invert")) {
-		invert = argv[2];
-	} else if (argc != 1) {
-		fprintf(stderr, "usage: detect [--list | --invert NAME]\n");
-		return 2;
+	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(cases));
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct tcase *c = &cases[i];
+
+		why = judge(c, run(c), answers, invert && !strcmp(invert, c->name),
+			    buf, sizeof(buf));
+		printf("%sok %u %s%s%s\n", why ? "not " : "", i + 1, c->name,
+		       why ? ": " : "", why ? why + strlen(c->name) + 2 : "");
+		bad += !!why;
 	}
-	for (i = 0; invert && i < n; i++)
-		found |= !strcmp(cases[i].name, invert);
-	if (invert && !found) {
-		fprintf(stderr, "detect: no case %s\n", invert);
-		return 2;
-	}
-	printf("TAP version 13\n1..%u\n", n);
-	for (i = 0; i < n; i++)
-		bad += run_case(i, invert && !strcmp(cases[i].name, invert));
-	printf("# %u of %u cases as expected\n", n - bad, n);
-	return bad ? 1 : 0;
+	printf("# %u of %zu cases as expected\n", (unsigned int)ARRAY_SIZE(cases) - bad,
+	       ARRAY_SIZE(cases));
+	return !!bad;
 }

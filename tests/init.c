@@ -6,9 +6,18 @@
  * named by devmem_steps=a,b,... on the kernel command line, each between
  * the markers the harness reads,
  *   @@STEP <n> <name> BEGIN ... @@STEP <n> <name> END rc=<exit code>
- * then prints @@DONE and powers off.  Steps:
- *   test, test0    /devmem (the kselftest), test0 with DEVMEM_TEST_CC=0
- *   user           /devmem as uid and gid 65534, with no supplementary groups
+ * then prints @@DONE and powers off.  It has no shell, so the kselftest
+ * does not run as the field runs it, through the tree's run_kselftest.sh
+ * (tests/init), but as the installed test alone,
+ * /kselftest/devmem/devmem from the contents of the tree's gen_tar, in its
+ * directory; first it says so, "@@RUNNER none ...", and boot's judge then
+ * takes the test's own KTAP for the runner's (scripts/judge-boot).  Steps:
+ *   test           the kselftest, DEVMEM_TEST_CC from the command line in
+ *                  its environment
+ *   user           the kselftest as uid and gid 65534, with no
+ *                  supplementary groups
+ *   norawio        the kselftest as root without CAP_SYS_RAWIO (dropped
+ *                  from the bounding set, so that exec does not give it)
  *   unsecfs, secfs unmount securityfs from /sys/kernel/security, mount it
  *   fake-<signal>  fake one confidential guest signal from user space, as
  *                  tests/init does (not the x86 /proc/cpuinfo flags)
@@ -24,8 +33,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -49,6 +60,7 @@ static const struct {
 	  "Hyper-V: Isolation Config: Group A 0x1, Group B 0x1\n" },
 	{ "log-rme", NULL, "/dev/kmsg", "RME: Using RSI version 1.0\n" },
 	{ "arm-cca", "/sys/devices/platform", "/sys/devices/platform/arm-cca-dev", NULL },
+	{ "arm-rsi", "/sys/devices/platform", "/sys/devices/platform/arm-rsi-dev", NULL },
 	{ "s390-pv", "/sys/firmware", "/sys/firmware/uv/prot_virt_guest", "1\n" },
 	{ "ppc-svm", "/sys/devices/system/cpu", "/sys/devices/system/cpu/svm", "1\n" },
 };
@@ -113,12 +125,16 @@ static int unfake(void)
 }
 
 #define NOBODY	65534
+#define KSELFTEST_DIR	"/kselftest/devmem"
+
+enum who { ROOT, NOBODY_USER, NO_RAWIO };
 
 /*
- * /devmem, with DEVMEM_TEST_CC=0 when @cc0, as uid and gid NOBODY with no
- * supplementary groups when @nobody: its exit code.
+ * The installed kselftest, in its directory, as @who: root, uid and gid
+ * NOBODY with no supplementary groups, or root without CAP_SYS_RAWIO:
+ * its exit code.
  */
-static int kselftest(int cc0, int nobody)
+static int kselftest(enum who who)
 {
 	int status;
 	pid_t pid;
@@ -126,14 +142,20 @@ static int kselftest(int cc0, int nobody)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		if (cc0)
-			setenv("DEVMEM_TEST_CC", "0", 1);
-		if (nobody && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))) {
+		if (chdir(KSELFTEST_DIR)) {
+			printf("init: cd %s: %s\n", KSELFTEST_DIR, strerror(errno));
+			_exit(127);
+		}
+		if (who == NOBODY_USER && (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))) {
 			printf("init: cannot become %d: %s\n", NOBODY, strerror(errno));
 			_exit(127);
 		}
-		execl("/devmem", "devmem", (char *)NULL);
-		printf("init: exec /devmem: %s\n", strerror(errno));
+		if (who == NO_RAWIO && prctl(PR_CAPBSET_DROP, CAP_SYS_RAWIO, 0, 0, 0)) {
+			printf("init: cannot drop CAP_SYS_RAWIO: %s\n", strerror(errno));
+			_exit(127);
+		}
+		execl("./devmem", "devmem", (char *)NULL);
+		printf("init: exec %s/devmem: %s\n", KSELFTEST_DIR, strerror(errno));
 		_exit(127);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
@@ -196,11 +218,11 @@ static int fuzz(void)
 static int step(const char *s)
 {
 	if (!strcmp(s, "test"))
-		return kselftest(0, 0);
-	if (!strcmp(s, "test0"))
-		return kselftest(1, 0);
+		return kselftest(ROOT);
 	if (!strcmp(s, "user"))
-		return kselftest(0, 1);
+		return kselftest(NOBODY_USER);
+	if (!strcmp(s, "norawio"))
+		return kselftest(NO_RAWIO);
 	if (!strcmp(s, "unsecfs"))
 		return securityfs(0);
 	if (!strcmp(s, "secfs"))
@@ -229,6 +251,8 @@ int main(void)
 	mkdir("/tmp", 01777);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("\n");	/* a line of its own after the firmware's output */
+	printf("@@RUNNER none: no shell for run_kselftest.sh; the kselftest runs as %s/devmem\n",
+	       KSELFTEST_DIR);
 
 	fd = open("/proc/cmdline", O_RDONLY);
 	len = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);

@@ -367,16 +367,19 @@ guest_log_bad() {
 # kernel, command line, steps (boot's; data-check's rfc3 check): the rows of tests/cells whose needs the guest and
 # the tree have, without the steps (tests/steps) whose needs the guest
 # lacks, and without a cell left with no step.  'signals' in a cell's
-# steps is each faked signal the guest can fake, tested with no override
-# and with DEVMEM_TEST_CC=0.
+# steps is each faked signal the guest can fake that is a signal on its
+# architecture (the signal column of tests/steps), tested for confidential
+# mode; 'nonsignals' each other fake it can make (another architecture's
+# signal, or none), tested for plain mode.
 guest_cells() {
-	local have steps
+	local have steps arch
 
-	have="- $(guest_field "$2" init) $(guest_field "$2" arch)" || return 1
+	arch=$(guest_field "$2" arch) &&
+		have="- $(guest_field "$2" init) $arch" || return 1
 	! tree_in "$1" newest || have="$have newest"
-	steps=$(table "$TOP/tests/steps" step needs) || return 1
+	steps=$(table "$TOP/tests/steps" step needs signal) || return 1
 	table "$TOP/tests/cells" cell kernel cmdline needs steps | awk -F'\t' -v OFS='\t' \
-		-v have=" $have " -v steps="$steps" '
+		-v have=" $have " -v arch="$arch" -v steps="$steps" '
 		function has(needs,   n, w, i) {
 			n = split(needs, w, " ")
 			for (i = 1; i <= n; i++)
@@ -389,12 +392,17 @@ guest_cells() {
 			for (i = 1; i <= n; i++) {
 				split(row[i], f, "\t")
 				ok[f[1]] = has(f[2])
-				if (f[1] ~ /^fake-/ && ok[f[1]])
-					signals = signals " " f[1] " test=cc test0=cc unfake"
+				if (f[1] !~ /^fake-/ || !ok[f[1]])
+					continue
+				if (f[3] == arch)
+					signals = signals " " f[1] " test=cc unfake"
+				else
+					nonsignals = nonsignals " " f[1] " test=plain unfake"
 			}
 		}
 		has($4) {
 			gsub(/(^| )signals( |$)/, " " signals " ", $5)
+			gsub(/(^| )nonsignals( |$)/, " " nonsignals " ", $5)
 			n = split($5, st, " "); keep = ""
 			for (i = 1; i <= n; i++) {
 				name = st[i]; sub(/=.*/, "", name)
