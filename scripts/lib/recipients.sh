@@ -62,6 +62,27 @@ cc_arch_files() {
 		sed 's/^base://'
 }
 
+# cc_machine ARCH: the machine (uname -m, a prefix) of ARCH's guests, as
+# the kselftest's table of signals names it.
+cc_machine() {
+	case $1 in
+	arm64)	 echo aarch64 ;;
+	s390)	 echo s390x ;;
+	powerpc) echo ppc64 ;;
+	esac
+}
+
+# cc_machines TREE: the machines of CC_ARCHES whose code in TREE answers
+# the attribute (cc_arch_files), comma separated: the kselftest's signals
+# of the others are left out of TREE's copy (kselftest_copy).
+cc_machines() {
+	local arch
+
+	for arch in $CC_ARCHES; do
+		[ -z "$(cc_arch_files "$1" "$arch")" ] || cc_machine "$arch"
+	done | paste -sd,
+}
+
 # cc_arch_paths TREE ARCH: cc_arch_files as the newest tree has them, for
 # get_maintainer.pl -f there: each file, or where the newest tree lacks
 # it, its nearest directory there.

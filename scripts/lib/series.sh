@@ -142,19 +142,19 @@ checkpatch_ok() {
 
 # kselftest_copy TREE DIR: the tree's copy of the kselftest, written to
 # DIR: kselftest/devmem/ as it is, but for the lines of devmem.c's table
-# of signals (a line '	{ "MACHINE", ...') of each architecture whose
-# code in the tree's base does not answer CC_ATTR_GUEST_MEM_ENCRYPT
-# (arm64, s390 and powerpc answer it on 7.3, not on 6.12 and 6.1): a
-# backport's test must not expect EPERM where its kernel cannot give it.
+# of signals (a line '	{ "MACHINE", ...') of each architecture of
+# CC_ARCHES whose code in the tree's base does not answer
+# CC_ATTR_GUEST_MEM_ENCRYPT (cc_machines, lib/recipients.sh: arm64, s390
+# and powerpc answer it on 7.3, not on 6.12 and 6.1): a backport's test
+# must not expect EPERM where its kernel cannot give it.
 kselftest_copy() {
-	local tree=$1 dir=$2 arch machine repo
+	local tree=$1 dir=$2 arch machine keep
 
-	repo=$(tree_repo "$tree")
+	keep=",$(cc_machines "$tree"),"
 	rm -rf "$dir" && mkdir -p "$dir" && cp -r "$TOP/kselftest/devmem/." "$dir/" || return 1
-	for arch in arm64:aarch64 s390:s390x powerpc:ppc64; do
-		machine=${arch#*:}
-		arch=${arch%%:*}
-		git -C "$repo" grep -q CC_ATTR_GUEST_MEM_ENCRYPT base -- "arch/$arch/" && continue
+	for arch in $CC_ARCHES; do
+		machine=$(cc_machine "$arch")
+		[[ $keep == *",$machine,"* ]] && continue
 		sed -i "/^\t{ \"$machine\", /d" "$dir/devmem.c" || return 1
 	done
 }
