@@ -71,9 +71,9 @@ rev_with() {
 # kernel: 'series' (the series' worktree HEAD), 'base', 'nofix' (the
 # series with the mmap fix, MMAP_FIX, reverted: bench's control),
 # 'stable' (the base with the stable-bound patches alone), or 'rfc3' (the
-# base with tests/rfc3.patch, Arnd Bergmann's RFC 3/3, test only: boot's
+# base with guest/rfc3.patch, Arnd Bergmann's RFC 3/3, test only: boot's
 # rfc3 cells, newest tree only), or 'mutant-NAME' (the series with
-# tests/mutants/NAME.patch, test only: scripts/fuzz's mutants).  nofix,
+# guest/mutants/NAME.patch, test only: scripts/fuzz's mutants).  nofix,
 # stable, rfc3 and the mutants are made in a private index: no worktree
 # moves.
 variant_tree() {
@@ -101,18 +101,18 @@ variant_tree() {
 		[ ${#fixes[@]} -gt 0 ] || die "series/$1 has no patch bound for stable"
 		base_with "$1" "${fixes[@]}" || die "$1: the stable-bound patches do not apply to the base" ;;
 	rfc3)
-		base_with "$1" "$TOP/tests/rfc3.patch" || die "$1: tests/rfc3.patch does not apply to the base" ;;
+		base_with "$1" "$TOP/guest/rfc3.patch" || die "$1: guest/rfc3.patch does not apply to the base" ;;
 	mutant-*)
-		[ -f "$TOP/tests/mutants/${2#mutant-}.patch" ] || die "no tests/mutants/${2#mutant-}.patch"
-		rev_with "$1" HEAD "$TOP/tests/mutants/${2#mutant-}.patch" ||
-			die "$1: tests/mutants/${2#mutant-}.patch does not apply to the series" ;;
+		[ -f "$TOP/guest/mutants/${2#mutant-}.patch" ] || die "no guest/mutants/${2#mutant-}.patch"
+		rev_with "$1" HEAD "$TOP/guest/mutants/${2#mutant-}.patch" ||
+			die "$1: guest/mutants/${2#mutant-}.patch does not apply to the series" ;;
 	*)	die "unknown guest kernel '$2' (series, base, nofix, stable, rfc3 or mutant-NAME)" ;;
 	esac
 }
 
 # guest_kernel TREE VARIANT [GUEST]: the guest kernel of a variant (see
 # variant_tree) for GUEST (default: the first row of 'guests'): tinyconfig
-# plus the guest's fragment, with its simulation patch (tests/: test
+# plus the guest's fragment, with its simulation patch (guest/: test
 # only), as guest_image.  Nothing is built when that image is of the same
 # source tree, patch, configuration and make arguments.
 #
@@ -324,18 +324,18 @@ keep_times() {
 }
 
 # initramfs GUEST ROOT OUT: ROOT, with /dev/console and the guest's init
-# added, as a gzipped cpio archive in OUT.  The init is tests/init with
+# added, as a gzipped cpio archive in OUT.  The init is guest/init with
 # the host's busybox ('busybox' in the guest's row: the host's
-# architecture only), or tests/init.c built static ('static').
+# architecture only), or guest/init.c built static ('static').
 initramfs() {
 	local g=$1 root=$2 out=$3
 
 	mkdir -p "$root"/{bin,dev,proc,sys}
 	case $(guest_field "$g" init) in
 	busybox) cp /bin/busybox "$root/bin/busybox" &&
-		 cp "$TOP/tests/init" "$root/init" && chmod +x "$root/init" || return 1 ;;
+		 cp "$TOP/guest/init" "$root/init" && chmod +x "$root/init" || return 1 ;;
 	static)	 "$(guest_cc "$g")" -O2 -Wall -Wextra -Werror -static -o "$root/init" \
-			"$TOP/tests/init.c" || return 1 ;;
+			"$TOP/guest/init.c" || return 1 ;;
 	*)	 die "guests: $g: unknown init '$(guest_field "$g" init)' (busybox or static)" ;;
 	esac
 	[ -e "$root/dev/console" ] || mknod -m 600 "$root/dev/console" c 5 1 || return 1
@@ -364,11 +364,11 @@ guest_log_bad() {
 }
 
 # guest_cells TREE GUEST: the guest's cells on TREE, one per line: name,
-# kernel, command line, steps (boot's; data-check's rfc3 check): the rows of tests/cells whose needs the guest and
-# the tree have, without the steps (tests/steps) whose needs the guest
+# kernel, command line, steps (boot's; data-check's rfc3 check): the rows of data/cells whose needs the guest and
+# the tree have, without the steps (data/steps) whose needs the guest
 # lacks, and without a cell left with no step.  'signals' in a cell's
 # steps is each faked signal the guest can fake that is a signal on its
-# architecture (the signal column of tests/steps), tested for confidential
+# architecture (the signal column of data/steps), tested for confidential
 # mode; 'nonsignals' each other fake it can make (another architecture's
 # signal, or none), tested for plain mode.
 guest_cells() {
@@ -377,8 +377,8 @@ guest_cells() {
 	arch=$(guest_field "$2" arch) &&
 		have="- $(guest_field "$2" init) $arch" || return 1
 	! tree_in "$1" newest || have="$have newest"
-	steps=$(table "$TOP/tests/steps" step needs signal) || return 1
-	table "$TOP/tests/cells" cell kernel cmdline needs steps | awk -F'\t' -v OFS='\t' \
+	steps=$(table "$TOP/data/steps" step needs signal) || return 1
+	table "$TOP/data/cells" cell kernel cmdline needs steps | awk -F'\t' -v OFS='\t' \
 		-v have=" $have " -v arch="$arch" -v steps="$steps" '
 		function has(needs,   n, w, i) {
 			n = split(needs, w, " ")

@@ -20,7 +20,7 @@ tree_field() {
 		esac
 		return
 	fi
-	v=$(awk -v t="$1" -v c="$2" '!/^#/ && $1 == t { print $c }' "$TOP/trees")
+	v=$(awk -v t="$1" -v c="$2" '!/^#/ && $1 == t { print $c }' "$TOP/data/trees")
 	[ -n "$v" ] || die "unknown tree '$1' (known: $(all_trees | paste -sd' '))"
 	echo "$v"
 }
@@ -30,10 +30,10 @@ tree_field() {
 subject_prefix() {
 	check_tree "$1" || return 1
 	! is_src_tree "$1" || { src_field "$1" prefix; return; }
-	awk -v t="$1" '!/^#/ && $1 == t { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print }' "$TOP/trees"
+	awk -v t="$1" '!/^#/ && $1 == t { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print }' "$TOP/data/trees"
 }
 
-all_trees() { awk '!/^#/ && NF { print $1 }' "$TOP/trees"; }
+all_trees() { awk '!/^#/ && NF { print $1 }' "$TOP/data/trees"; }
 
 # table FILE COLUMN...: the named columns of each row of FILE, a
 # tab-separated table whose first line that is not a comment names its
@@ -61,7 +61,7 @@ table() {
 }
 
 # stage_rows COLUMN...: the named columns of the stages table ('stages').
-stage_rows() { table "$TOP/stages" "$@"; }
+stage_rows() { table "$TOP/data/stages" "$@"; }
 
 # stage_targets: the make targets of the stages table, each as
 # TARGET:PREREQUISITE:STAGE; the prerequisite is the target of the stage it
@@ -87,7 +87,7 @@ default_tree() { all_trees | head -1; }
 check_tree() { tree_field "$1" 2 >/dev/null; }
 
 # data_tree TREE: the tree of 'trees' whose data (series/, bench-limits,
-# tests/aliases) TREE goes by: itself, or for a checkout's tree the one
+# data/aliases) TREE goes by: itself, or for a checkout's tree the one
 # whose series it takes.
 data_tree() {
 	if is_src_tree "$1"; then src_field "$1" series; else echo "$1"; fi
@@ -149,7 +149,7 @@ posting_dir() {
 check_arches() {
 	local bad
 
-	bad=$(awk '!/^#/ && NF && $5 != "all" && $5 != "newest" && $5 != "none" { print $1 ": \047" $5 "\047"; exit }' "$TOP/arches")
+	bad=$(awk '!/^#/ && NF && $5 != "all" && $5 != "newest" && $5 != "none" { print $1 ": \047" $5 "\047"; exit }' "$TOP/data/arches")
 	[ -z "$bad" ] || die "arches: $bad in the fifth column, not 'all', 'newest' or 'none'"
 }
 
@@ -160,7 +160,7 @@ arch_guest() {
 
 	while IFS=$'\t' read -r g a trees; do
 		[ "$a" = "$2" ] && tree_in "$1" "$trees" && { echo "$g"; return; }
-	done < <(table "$TOP/guests" guest arch trees)
+	done < <(table "$TOP/data/guests" guest arch trees)
 	return 0
 }
 
@@ -168,14 +168,14 @@ arch_guest() {
 # (its header says what each column is).  Their kernels and initramfs
 # images live in guest_dir.
 guest_dir() { echo "$BUILD/$1/guest"; }
-all_guests() { table "$TOP/guests" guest; }
+all_guests() { table "$TOP/data/guests" guest; }
 default_guest() { all_guests | head -1; }
 
 # guest_field GUEST COLUMN: the named column of the guest's row.
 guest_field() {
 	local v
 
-	v=$(table "$TOP/guests" guest "$2" | awk -F'\t' -v g="$1" '$1 == g && !n++ { print $2 }') || exit 1
+	v=$(table "$TOP/data/guests" guest "$2" | awk -F'\t' -v g="$1" '$1 == g && !n++ { print $2 }') || exit 1
 	[ -n "$v" ] || die "guests: no row '$1', or it has no column $2"
 	echo "$v"
 }

@@ -28,8 +28,8 @@ arch=$scratch/archive
 d=$scratch/drift-repo
 pkg=$(tree_field "$tree" 2)
 mkdir -p "$arch/pool" "$d"
-cp -r "$TOP"/scripts "$TOP"/series "$TOP"/stages "$TOP"/guests "$TOP"/arches "$d/"
-awk -v t="$tree" -v OFS='\t' '!/^#/ && $1 == t { $3 = "0.0-1"; $4 = "stub" } { print }' "$TOP/trees" >"$d/trees"
+mkdir -p "$d/data" && cp -r "$TOP"/scripts "$TOP"/series "$d/" && cp "$TOP"/data/stages "$TOP"/data/guests "$TOP"/data/arches "$d/data/"
+awk -v t="$tree" -v OFS='\t' '!/^#/ && $1 == t { $3 = "0.0-1"; $4 = "stub" } { print }' "$TOP/data/trees" >"$d/data/trees"
 export DEVMEM_ARCHIVE=file:$arch DEVMEM_CACHE=$scratch/drift-cache DEVMEM_BUILD=$scratch/drift-build
 files=$scratch/drift-files
 mkdir -p "$files/$pkg"
@@ -121,7 +121,7 @@ fi
 
 # 0.0-2 pinned and served, 0.0-3 newer (its files the same): drift takes
 # the series there; then 0.0-4, a base whose mem.c a patch does not fit.
-sed -i "/^$tree\t/s/0\.0-1/0.0-2/" "$d/trees"
+sed -i "/^$tree\t/s/0\.0-1/0.0-2/" "$d/data/trees"
 source_pkg 0.0-3
 config_pkg 0.0-3
 serve "${pkg}_0.0-2_all.deb" "${pkg}_0.0-3_all.deb" "linux-config-${tree}_0.0-2_amd64.deb" \

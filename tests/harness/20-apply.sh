@@ -122,7 +122,7 @@ Reviewed-by: Harness <harness@invalid>"
 	# its own series/): apply takes the worktree as the series.
 	git -C "$src" checkout -q --detach "$h1"
 	x=$scratch/exported
-	mkdir -p "$x" && cp -r "$TOP/scripts" "$TOP/series" "$TOP/trees" "$x/"
+	mkdir -p "$x/data" && cp -r "$TOP/scripts" "$TOP/series" "$x/" && cp "$TOP/data/trees" "$x/data/"
 	if ! DEVMEM_BUILD="$scratch/build" "$x/scripts/export" "$tree" >"$scratch/out" 2>&1; then
 		result harness/apply-after-export FAIL "scripts/export failed: $(tail -1 "$scratch/out")"
 	elif ! grep -qF '+/* harness edit */' "$x/series/$tree"/0*.patch; then

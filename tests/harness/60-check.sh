@@ -45,7 +45,7 @@ if fetched; then
 	# it in the lane, counts it and writes it in the KTAP, and make has a
 	# target for it.  Reporting nothing, its planned results fail.
 	d=$(fake added)
-	printf 'extra\tlane\tall\tapply\textra\textra-stage TREE\textra/one extra/two\ta test stage\n' >>"$d/stages"
+	printf 'extra\tlane\tall\tapply\textra\textra-stage TREE\textra/one extra/two\ta test stage\n' >>"$d/data/stages"
 	stub >"$d/scripts/extra-stage" && chmod +x "$d/scripts/extra-stage"
 	if fake_check "$d" &&
 	   grep -qx "$tree/extra $tree/extra/two" "$d/build/results.plan" &&

@@ -13,8 +13,8 @@ fetched || return 0
 
 d=$scratch/arches
 mkdir -p "$d/build/$tree/src/drivers/char"
-cp -r "$TOP"/scripts "$TOP"/trees "$TOP"/guests "$TOP"/stages "$d/"
-awk -F'\t' -v OFS='\t' '/^#/ || !NF { print; next } { $5 = "none"; print }' "$TOP/arches" >"$d/arches"
+mkdir -p "$d/data" && cp -r "$TOP"/scripts "$d/" && cp "$TOP"/data/trees "$TOP"/data/guests "$TOP"/data/stages "$d/data/"
+awk -F'\t' -v OFS='\t' '/^#/ || !NF { print; next } { $5 = "none"; print }' "$TOP/data/arches" >"$d/data/arches"
 w=$d/build/$tree/src
 echo '#include <linux/cc_platform.h>' >"$w/drivers/char/mem.c"
 git -C "$w" init -q && git -C "$w" add . &&

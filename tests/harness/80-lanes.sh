@@ -17,9 +17,9 @@ mkdir -p "$d/cache/trees"
 ln -s "$(tree_repo "$tree")" "$d/cache/trees/$u"
 ln -s "$(tree_repo "$tree")" "$d/cache/trees/$tree"
 cp -r "$d/series/$tree" "$d/series/$u"
-sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/trees" >>"$d/trees"
-sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/bench-limits" >>"$d/bench-limits"
-sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/tests/aliases" >>"$d/tests/aliases"
+sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/data/trees" >>"$d/data/trees"
+sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/data/bench-limits" >>"$d/data/bench-limits"
+sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/data/aliases" >>"$d/data/aliases"
 printf '#!/bin/bash\n. "$(dirname "$0")/lib.sh"\n[ "$1" != %s ] || exit 1\n%s' "$u" \
 	"$(stub | sed 1,3d)" >"$d/scripts/bench"
 env DEVMEM_CACHE="$d/cache" DEVMEM_BUILD="$d/build" RESULTS="$d/build/results" \

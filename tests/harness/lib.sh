@@ -38,8 +38,8 @@ fake() {
 	local d=$scratch/$1 v
 
 	mkdir -p "$d"
-	cp -r "$TOP"/scripts "$TOP"/series "$TOP"/tests "$TOP"/config "$TOP"/Makefile "$TOP"/stages \
-		"$TOP"/trees "$TOP"/arches "$TOP"/guests "$TOP"/bench-limits "$TOP"/distros "$d/"
+	cp -r "$TOP"/scripts "$TOP"/series "$TOP"/tests "$TOP"/config "$TOP"/Makefile "$TOP"/data \
+		"$TOP"/guest "$d/"
 	# Every stage of the table but the data check, the plan and lint's
 	# control, which runs the stub lint.
 	while IFS=$'\t' read -r name v; do

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Test only: the ways a /dev/mem mapping reaches memory that the killing
- * simulation (tests/cc-sim.patch) must catch, one per run:
+ * simulation (guest/cc-sim.patch) must catch, one per run:
  *
  *   devmem-paths kernel    the kernel reads the mapping: write(2) of it
  *                          into a pipe (copy_from_user())

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Test only: /init of a guest with no busybox (arm64 here: Debian has no
- * busybox for it to install).  Built static.  It speaks tests/init's
+ * busybox for it to install).  Built static.  It speaks guest/init's
  * protocol, for the steps that need no other program: runs the steps
  * named by devmem_steps=a,b,... on the kernel command line, each between
  * the markers the harness reads,
  *   @@STEP <n> <name> BEGIN ... @@STEP <n> <name> END rc=<exit code>
  * then prints @@DONE and powers off.  It has no shell, so the kselftest
  * does not run as the field runs it, through the tree's run_kselftest.sh
- * (tests/init), but as the installed test alone,
+ * (guest/init), but as the installed test alone,
  * /kselftest/devmem/devmem from the contents of the tree's gen_tar, in its
  * directory; first it says so, "@@RUNNER none ...", and boot's judge then
  * takes the test's own KTAP for the runner's (scripts/judge-boot).  Steps:
@@ -20,10 +20,10 @@
  *                  from the bounding set, so that exec does not give it)
  *   unsecfs, secfs unmount securityfs from /sys/kernel/security, mount it
  *   fake-<signal>  fake one confidential guest signal from user space, as
- *                  tests/init does (not the x86 /proc/cpuinfo flags)
+ *                  guest/init does (not the x86 /proc/cpuinfo flags)
  *   unfake         take every faked signal away again
- *   fuzz           /fuzz (tests/fuzz.c) with devmem_fuzz=SEED:OPS[:N,N...],
- *                  as tests/init runs it
+ *   fuzz           /fuzz (guest/fuzz.c) with devmem_fuzz=SEED:OPS[:N,N...],
+ *                  as guest/init runs it
  */
 #define _GNU_SOURCE
 #include <errno.h>
