@@ -79,7 +79,7 @@ newest_version() {
 tree_version() {
 	local pkg ver suite cfg have new
 
-	pkg=$(tree_field "$1" 2) && ver=$(tree_field "$1" 3) && suite=$(tree_field "$1" 4) || exit 1
+	pkg=$(tree_field "$1" package) && ver=$(tree_field "$1" version) && suite=$(tree_field "$1" suite) || exit 1
 	cfg=linux-config-$1
 	have=$( (served "$suite" "$pkg"; served "$suite" "$cfg") | grep -cxF "$ver")
 	if [ "$have" = 2 ]; then

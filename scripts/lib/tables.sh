@@ -4,9 +4,8 @@
 # stages, guests, arches), read by column name, and where each tree lives.
 # Sourced by scripts/lib.sh, never run.
 
-# tree_field TREE COLUMN: a column of the 'trees' table (2 package,
-# 3 version, 4 suite).  Dies on an unknown tree.  The subject prefix, the
-# rest of the line from column 5, is subject_prefix's.  A checkout's tree
+# tree_field TREE COLUMN: a column of data/trees, by name (package,
+# version, suite, prefix).  Dies on an unknown tree.  A checkout's tree
 # (lib/src.sh) has its path for a package, its Makefile's version, and no
 # suite.
 tree_field() {
@@ -14,13 +13,13 @@ tree_field() {
 
 	if is_src_tree "$1"; then
 		case $2 in
-		2)	src_field "$1" path ;;
-		3)	src_field "$1" version ;;
+		package) src_field "$1" path ;;
+		version) src_field "$1" version ;;
 		*)	echo - ;;
 		esac
 		return
 	fi
-	v=$(awk -v t="$1" -v c="$2" '!/^#/ && $1 == t { print $c }' "$TOP/data/trees")
+	v=$(table "$TOP/data/trees" tree "$2" | awk -F'\t' -v t="$1" '$1 == t { print $2 }')
 	[ -n "$v" ] || die "unknown tree '$1' (known: $(all_trees | paste -sd' '))"
 	echo "$v"
 }
@@ -30,10 +29,10 @@ tree_field() {
 subject_prefix() {
 	check_tree "$1" || return 1
 	! is_src_tree "$1" || { src_field "$1" prefix; return; }
-	awk -v t="$1" '!/^#/ && $1 == t { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); print }' "$TOP/data/trees"
+	tree_field "$1" prefix
 }
 
-all_trees() { awk '!/^#/ && NF { print $1 }' "$TOP/data/trees"; }
+all_trees() { table "$TOP/data/trees" tree; }
 
 # table FILE COLUMN...: the named columns of each row of FILE, a
 # tab-separated table whose first line that is not a comment names its
@@ -84,7 +83,7 @@ stage_targets() {
 # 'trees'.  Nothing else names a tree.
 default_tree() { all_trees | head -1; }
 
-check_tree() { tree_field "$1" 2 >/dev/null; }
+check_tree() { tree_field "$1" package >/dev/null; }
 
 # data_tree TREE: the tree of 'trees' whose data (series/, bench-limits,
 # data/aliases) TREE goes by: itself, or for a checkout's tree the one
@@ -149,8 +148,8 @@ posting_dir() {
 check_arches() {
 	local bad
 
-	bad=$(awk '!/^#/ && NF && $5 != "all" && $5 != "newest" && $5 != "none" { print $1 ": \047" $5 "\047"; exit }' "$TOP/data/arches")
-	[ -z "$bad" ] || die "arches: $bad in the fifth column, not 'all', 'newest' or 'none'"
+	bad=$(table "$TOP/data/arches" arch trees | awk '$2 != "all" && $2 != "newest" && $2 != "none" { print $1 ": \047" $2 "\047"; exit }')
+	[ -z "$bad" ] || die "arches: $bad in column trees, not 'all', 'newest' or 'none'"
 }
 
 # arch_guest TREE ARCH: the guest of 'guests' that boots an ARCH kernel on

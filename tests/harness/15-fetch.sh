@@ -11,7 +11,7 @@
 : "${tree:?}" "${scratch:?}"
 
 fc=$scratch/fetch-cache
-pkg=$(tree_field "$tree" 2)
+pkg=$(tree_field "$tree" package)
 ver=0.0-1
 repo=$fc/trees/$tree
 src=$scratch/fetch-pkg

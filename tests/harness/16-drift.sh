@@ -26,7 +26,7 @@ fi
 
 arch=$scratch/archive
 d=$scratch/drift-repo
-pkg=$(tree_field "$tree" 2)
+pkg=$(tree_field "$tree" package)
 mkdir -p "$arch/pool" "$d"
 mkdir -p "$d/data" && cp -r "$TOP"/scripts "$TOP"/series "$d/" && cp "$TOP"/data/stages "$TOP"/data/guests "$TOP"/data/arches "$d/data/"
 awk -v t="$tree" -v OFS='\t' '!/^#/ && $1 == t { $3 = "0.0-1"; $4 = "stub" } { print }' "$TOP/data/trees" >"$d/data/trees"

@@ -14,7 +14,7 @@ fetched || return 0
 d=$scratch/arches
 mkdir -p "$d/build/$tree/src/drivers/char"
 mkdir -p "$d/data" && cp -r "$TOP"/scripts "$d/" && cp "$TOP"/data/trees "$TOP"/data/guests "$TOP"/data/stages "$d/data/"
-awk -F'\t' -v OFS='\t' '/^#/ || !NF { print; next } { $5 = "none"; print }' "$TOP/data/arches" >"$d/data/arches"
+awk -F'\t' -v OFS='\t' '/^#/ || !NF || $1 == "arch" { print; next } { $5 = "none"; print }' "$TOP/data/arches" >"$d/data/arches"
 w=$d/build/$tree/src
 echo '#include <linux/cc_platform.h>' >"$w/drivers/char/mem.c"
 git -C "$w" init -q && git -C "$w" add . &&
