@@ -17,9 +17,10 @@ endif
 MAIN_GUEST := $(shell bash -c '. scripts/lib.sh && default_guest')
 S := scripts
 
-# The stages of the table 'stages' that have a make target, each as
-# TARGET:PREREQUISITE:STAGE (stage_targets in scripts/lib.sh).
-STAGE_TARGETS := $(shell bash -c '. scripts/lib.sh && stage_targets')
+# The stages of data/stages that have a make target, each as
+# TARGET:PREREQUISITE:STAGE.  Every verb that runs stages is a selection of
+# one runner, scripts/devmem.py, with the same accounting each time.
+STAGE_TARGETS := $(shell scripts/devmem.py targets)
 
 .PHONY: all deps deps-main audit-config export mbox check clean help $(foreach r,$(STAGE_TARGETS),$(firstword $(subst :, ,$(r))))
 
@@ -27,12 +28,9 @@ STAGE_TARGETS := $(shell bash -c '. scripts/lib.sh && stage_targets')
 # in plain and simulated confidential guests, with and without the series,
 # on the first guest machine of 'guests' (MAIN_GUEST: x86_64, where TDX and
 # SEV live); 'make boot' runs every guest machine.
-all: export RESULTS = $(CURDIR)/build/main.results
 all: export T0 := $(shell date +%s)
 all: deps-main
-	@mkdir -p build && rm -f build/main.results
-	$(S)/main $(TREE) $(MAIN_GUEST)
-	@$(S)/summary
+	$(S)/devmem.py main $(TREE)
 
 # What everything needs (make check), and what the main job needs.
 deps:
@@ -41,14 +39,15 @@ deps:
 deps-main:
 	$(S)/deps main
 
-# One stage of the table, alone, for $(TREE): 'make lint', 'make boot'...
-# (scripts/stage: its results in build/$(TREE)/STAGE.results).
-# Each but apply runs on the worktree as it stands: commits changed there
-# and not yet exported are used, not refused (APPLY_AS_IS, scripts/apply).
+# One stage of the table for $(TREE), after those it needs: 'make lint',
+# 'make boot' (its results in build/$(TREE)/STAGE.results).  Each but apply
+# runs on the worktree as it stands: commits changed there and not yet
+# exported are used, not refused (APPLY_AS_IS, scripts/apply).
 define stage_rule
 $(if $(filter-out apply,$(3)),$(1): export APPLY_AS_IS := 1)
-$(1): $(2)
-	$$(S)/stage $(3) $$(TREE)
+$(1): export T0 := $$(shell date +%s)
+$(1): deps
+	$$(S)/devmem.py run $$(TREE) $(3)
 endef
 $(foreach r,$(STAGE_TARGETS),$(eval $(call stage_rule,$(word 1,$(subst :, ,$(r))),$(word 2,$(subst :, ,$(r))),$(word 3,$(subst :, ,$(r))))))
 
@@ -70,7 +69,7 @@ mbox: $(if $(SRC),export)
 # T0 as for the main job: check.times' total counts the packages' install.
 check: export T0 := $(shell date +%s)
 check: deps
-	$(S)/check $(if $(SRC),$(TREE))
+	$(S)/devmem.py check $(if $(SRC),$(TREE))
 
 clean:
 	rm -rf build
@@ -83,4 +82,4 @@ help:
 	@echo 'make mbox TREE=t       build/t/t.mbox for git send-email, from and signed by your git user.name/user.email'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
 	@echo 'make ... SRC=dir [BASE=rev] [PREFIX=p]   any verb on your own git checkout (README)'
-	@echo "trees: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' trees)"
+	@echo "trees: $$(bash -c '. scripts/lib.sh && all_trees' | paste -sd' ')"

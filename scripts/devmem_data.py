@@ -29,6 +29,7 @@ def _words(check):
     return lambda v: all(check(w) for w in v.split())
 
 
+CLASSES = ('ram', 'rom', 'reserved', 'absent')
 _NUMBER = re.compile(r'^[0-9]+(\.[0-9]+)?$')
 
 # Each table: its columns in order, and a check for the columns that take
@@ -95,11 +96,11 @@ def read(path, columns=(), checks=None):
                 raise DataError(f"{where}: no column '{missing[0]}'")
             continue
         if len(fields) != len(header):
-            raise DataError(f'{where}:{n}: {fields[0]}: {len(fields)} columns, not {len(header)}')
+            raise DataError(f'{where}: {fields[0]}: {len(fields)} columns, not {len(header)} (line {n})')
         row = dict(zip(header, fields))
         for col, ok in (checks or {}).items():
             if col in row and not ok(row[col]):
-                raise DataError(f"{where}:{n}: {fields[0]}: '{row[col]}' in column {col}")
+                raise DataError(f"{where}: {fields[0]}: '{row[col]}' in column {col} (line {n})")
         rows.append(row)
     if header is None:
         raise DataError(f'{where}: no header row')
@@ -123,20 +124,23 @@ def check_all(top=None):
             raise DataError(f"data/stages: {s['name']}: needs '{s['needs']}', not a stage before it")
         if (s['runs'] == 'once') != (s['trees'] == '-'):
             raise DataError(f"data/stages: {s['name']}: trees '{s['trees']}' for runs '{s['runs']}'")
+    runs = {s['name']: s['runs'] for s in t['stages']}
     owners = {}
     for s in t['stages']:
         for d in s['owns'].split():
-            if d != '-' and d in owners:
-                raise DataError(f"data/stages: {s['name']}: owns {d}, which {owners[d]} owns")
-            owners.setdefault(d, s['name'])
+            if d != '-':
+                owners.setdefault(d, []).append(s['name'])
+    for d, names in owners.items():
+        if len(names) > 1 and any(runs[n] != 'lane' for n in names):
+            raise DataError(f"data/stages: {d} is owned by {', '.join(names)}: only stages of a tree's lane, which run one after another, may share one")
     for s in t['stages']:
         for d in s['borrows'].split():
             if d == '-':
                 continue
             if d not in owners:
                 raise DataError(f"data/stages: {s['name']}: borrows {d}, which no stage owns")
-            if owners[d] not in needed(t['stages'], s['name']):
-                raise DataError(f"data/stages: {s['name']}: borrows {d}, but does not need {owners[d]}, its owner")
+            if not set(owners[d]) & set(needed(t['stages'], s['name'])[1:]):
+                raise DataError(f"data/stages: {s['name']}: borrows {d}, but needs none of its owners ({', '.join(owners[d])})")
     trees = [r['tree'] for r in t['trees']]
     if len(set(trees)) != len(trees) or not trees:
         raise DataError('data/trees: no tree, or one twice')
@@ -153,12 +157,35 @@ def check_all(top=None):
         for w in c['steps'].split():
             if w.split('=')[0] not in steps:
                 raise DataError(f"data/cells: {c['cell']}: step '{w.split('=')[0]}', unknown")
+    # A fake- step's signal names an architecture of data/guests or
+    # data/arches (boot's 'signals' and 'nonsignals'); another step's is -.
     for s in t['steps']:
-        for w in s['needs'].split():
-            if w not in needs:
-                raise DataError(f"data/steps: {s['step']}: need '{w}', unknown")
-        if s['signal'] != '-' and s['signal'] not in arches:
+        if s['needs'] not in ('-', 'busybox'):
+            raise DataError(f"data/steps: {s['step']}: need '{s['needs']}', unknown")
+        if s['signal'] != '-' and (not s['step'].startswith('fake-') or s['signal'] not in arches):
             raise DataError(f"data/steps: {s['step']}: signal '{s['signal']}', unknown")
+        if ((s['class'] == '-') != (s['access'] == '-') or s['class'] not in ('-',) + CLASSES
+                or s['access'] not in ('-', 'read-write', 'mmap-user', 'mmap-kernel')):
+            raise DataError(f"data/steps: {s['step']}: class '{s['class']}', access '{s['access']}', unknown")
+    # The model: one row for each class, alias and mode.
+    seen = set()
+    for m in t['model']:
+        k = (m['class'], m['alias'], m['mode'])
+        if m['class'] not in CLASSES:
+            raise DataError(f"data/model: class '{m['class']}', unknown")
+        if k in seen:
+            raise DataError(f"data/model: two rows for {' '.join(k)}")
+        seen.add(k)
+    if len(seen) != 2 * 2 * len(CLASSES):
+        raise DataError(f'data/model: {len(seen)} rows, not {4 * len(CLASSES)} '
+                        f'({len(CLASSES)} classes, 2 aliases, 2 modes)')
+    # A step a cell judges by the model ('model') reaches a page of a class.
+    classes = {s['step']: s['class'] for s in t['steps']}
+    for c in t['cells']:
+        for w in c['steps'].split():
+            step, _, want = w.partition('=')
+            if want == 'model' and classes.get(step, '-') == '-':
+                raise DataError(f'data/cells: {step}=model, but data/steps gives it no class')
     return t
 
 
@@ -176,3 +203,12 @@ def stage_packages(stages, which):
     """The Debian packages the stages named in which declare."""
     return sorted({p for s in stages if s['name'] in which
                    for p in s['packages'].split() if p != '-'})
+
+
+def header(path):
+    """The column names of the table at path."""
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            if line.strip() and not line.startswith('#'):
+                return line.rstrip('\n').split('\t')
+    raise DataError(f'{path}: no header row')

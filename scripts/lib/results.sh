@@ -27,17 +27,18 @@ result() {
 	printf '[%s] %-5s %s%s\n' "$(elapsed)" "$verdict" "$name" "${*:+ ($*)}" >&2
 }
 
-# Planned results: what each stage of 'make check' must report.  check runs
-# each stage with STAGE set to its key, TREE/VERB (TREE/bench, TREE/boot),
-# and before a tree runs writes to $PLAN the results scripts/plan derives
-# from the data.  A stage declares more, as soon as it knows them:
+# Planned results: what each stage must report.  The runner
+# (scripts/devmem.py) runs each stage with STAGE set to its key, TREE/VERB
+# (TREE/bench, TREE/boot), and before it runs writes to $PLAN the results
+# its row of data/stages or its --list names.  A stage declares more, as
+# soon as it knows them:
 #
 #	plan NAME...
 #
 # When a stage ends, each result planned for it and not recorded is a FAIL
 # ("planned by STAGE, not reported"), and a stage that exits non-zero
 # without recording a FAIL gets one named STAGE/exit: a check that dies
-# never counts as a pass.  Outside check (no STAGE) plan does nothing.
+# never counts as a pass.  Outside the runner (no STAGE) plan does nothing.
 PLAN=$RESULTS.plan
 plan() {
 	local name

@@ -37,6 +37,9 @@ all_trees() { table "$TOP/data/trees" tree; }
 # table FILE COLUMN...: the named columns of each row of FILE, a
 # tab-separated table whose first line that is not a comment names its
 # columns; tab-separated too.  Dies on a column the header does not name.
+# The tables of data/ are checked as a whole by scripts/devmem_data.py
+# before any stage of a run starts; this reads them by the same names, in
+# awk: a Python start costs 20 times more, and the scripts read often.
 table() {
 	local file=$1 out
 
@@ -61,23 +64,6 @@ table() {
 
 # stage_rows COLUMN...: the named columns of the stages table ('stages').
 stage_rows() { table "$TOP/data/stages" "$@"; }
-
-# stage_targets: the make targets of the stages table, each as
-# TARGET:PREREQUISITE:STAGE; the prerequisite is the target of the stage it
-# needs, or of the first that has one up the chain, or 'deps'.
-stage_targets() {
-	stage_rows name needs make | awk -F'\t' '
-		{ need[$1] = $2; target[$1] = $3; order[++n] = $1 }
-		END {
-			for (i = 1; i <= n; i++) {
-				s = order[i]
-				if (target[s] == "-") continue
-				p = need[s]
-				while (p != "-" && p != "" && target[p] == "-") p = need[p]
-				printf "%s:%s:%s\n", target[s], (p == "-" || p == "") ? "deps" : target[p], s
-			}
-		}'
-}
 
 # The default tree, for make and the harness's own tests: the first line of
 # 'trees'.  Nothing else names a tree.

@@ -16,7 +16,7 @@ expect full-disk "not enough disk space in $scratch/cache/debs" \
 	env DEVMEM_CACHE="$scratch/cache" DEVMEM_FAKE_FREE_MB=10 "$S/fetch" 6.1
 expect check-full-disk "not enough disk space in $scratch/build: 10 MB free, [0-9]+ MB needed" \
 	env DEVMEM_BUILD="$scratch/build" RESULTS="$scratch/build/results" DEVMEM_CACHE="$scratch/cache" \
-	DEVMEM_FAKE_FREE_MB=10 "$S/check" 6.1
+	DEVMEM_FAKE_FREE_MB=10 "$S/devmem.py" check 6.1
 
 # audit-config on what is not a readable kernel configuration: exit 1,
 # an error, never 3, its answer that the series costs an option.

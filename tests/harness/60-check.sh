@@ -34,7 +34,7 @@ if fetched; then
 	read -r np nf ns < <(tail -1 "$d/out" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/')
 	want="Ran $((np + nf + ns)) tests: passed: $np, skipped: $ns"
 	if got=$(kunit "$d") && [ "$got" = "$want" ] &&
-	   grep -qx "ok [0-9]* $tree/boot/x86_64/base-cc # XFAIL stub: the open() tests fail without the series" \
+	   grep -qxE " +ok [0-9]+ $tree/boot/x86_64/base-cc # XFAIL stub: the open\(\) tests fail without the series" \
 		"$d/build/check.ktap"; then
 		result harness/ktap PASS "kunit.py parse: $got; base-cc is an XFAIL"
 	else
@@ -45,13 +45,13 @@ if fetched; then
 	# it in the lane, counts it and writes it in the KTAP, and make has a
 	# target for it.  Reporting nothing, its planned results fail.
 	d=$(fake added)
-	printf 'extra\tlane\tall\tapply\textra\textra-stage TREE\textra/one extra/two\ta test stage\n' >>"$d/data/stages"
+	printf 'extra\tlane\tall\tapply\textra\t-\textra-stage TREE\textra/one extra/two\t-\t-\t-\ta test stage\n' >>"$d/data/stages"
 	stub >"$d/scripts/extra-stage" && chmod +x "$d/scripts/extra-stage"
 	if fake_check "$d" &&
 	   grep -qx "$tree/extra $tree/extra/two" "$d/build/results.plan" &&
 	   grep -q "^PASS $tree/extra/one " "$d/build/results" &&
-	   grep -qx "ok [0-9]* $tree/extra/two" "$d/build/check.ktap" &&
-	   grep -qx "scripts/stage extra $tree" < <(make -s -C "$d" -n extra TREE="$tree"); then
+	   grep -qxE " +ok [0-9]+ $tree/extra/two" "$d/build/check.ktap" &&
+	   grep -qx "scripts/devmem.py run $tree extra" < <(make -s -C "$d" -n extra TREE="$tree"); then
 		printf '#!/bin/bash\nexit 0\n' >"$d/scripts/extra-stage"
 		if ! fake_check "$d" &&
 		   grep -q "^FAIL $tree/extra/one planned by $tree/extra, not reported" "$d/build/results"; then
@@ -78,7 +78,7 @@ if fetched; then
 
 	# A stage that dies without recording a FAIL fails the run.
 	d=$(fake dying)
-	printf '#!/bin/bash\nexit 1\n' >"$d/scripts/bench"
+	printf '#!/bin/bash\n[ "$1" != --list ] || exec "$0.real" "$@"\nexit 1\n' >"$d/scripts/bench"
 	if fake_check "$d"; then
 		result harness/dying-stage FAIL "check passed with bench exiting 1: $(tail -1 "$d/out")"
 	elif grep -q "^FAIL $tree/bench/exit exit 1 " "$d/build/results" &&
@@ -91,7 +91,7 @@ if fetched; then
 
 	# A stage that exits 0 but records nothing: its planned results FAIL.
 	d=$(fake silent)
-	printf '#!/bin/bash\nexit 0\n' >"$d/scripts/cross"
+	printf '#!/bin/bash\n[ "$1" != --list ] || exec "$0.real" "$@"\nexit 0\n' >"$d/scripts/cross"
 	if ! fake_check "$d" && grep -q "^FAIL $tree/cross/[a-z0-9]* planned by $tree/cross, not reported ($tree/cross: exit 0)" "$d/build/results"; then
 		result harness/planned-missing PASS "cross recording nothing: $(tail -1 "$d/out")"
 	else

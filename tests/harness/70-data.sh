@@ -37,7 +37,7 @@ expect data-no-mmap-fix "$tree: no patch in series/$tree has the subject 'x86/de
 cp "$TOP/series/$tree"/0*.patch "$d/series/$tree/"
 sed -i 's|^ #include <asm/processor.h>$| #include <asm/no-such-header.h>|' "$d/guest/cc-sim.patch"
 expect data-cc-sim "$tree: guest/cc-sim.patch does not apply to the base of $tree" "$d/scripts/data-check" "$tree"
-cp "$TOP/guest/cc-sim.patch" "$d/tests/"
+cp "$TOP/guest/cc-sim.patch" "$d/guest/"
 g=$(tail -1 "$d/data/guests" | cut -f1)
 sed -i '$s/\t[^\t]*$//' "$d/data/guests"
 expect data-guests "guests: $g: 10 columns, not 11" "$d/scripts/data-check" "$tree"

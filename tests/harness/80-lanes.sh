@@ -20,10 +20,10 @@ cp -r "$d/series/$tree" "$d/series/$u"
 sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/data/trees" >>"$d/data/trees"
 sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/data/bench-limits" >>"$d/data/bench-limits"
 sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/data/aliases" >>"$d/data/aliases"
-printf '#!/bin/bash\n. "$(dirname "$0")/lib.sh"\n[ "$1" != %s ] || exit 1\n%s' "$u" \
-	"$(stub | sed 1,3d)" >"$d/scripts/bench"
+printf '#!/bin/bash\n[ "$1" != --list ] || exec "$0.real" "$@"\n. "$(dirname "$0")/lib.sh"\n[ "$1" != %s ] || exit 1\n%s' "$u" \
+	"$(stub | sed 1,4d)" >"$d/scripts/bench"
 env DEVMEM_CACHE="$d/cache" DEVMEM_BUILD="$d/build" RESULTS="$d/build/results" \
-	"$d/scripts/check" "$tree" "$u" >"$d/out" 2>&1
+	"$d/scripts/devmem.py" check "$tree" "$u" >"$d/out" 2>&1
 rc=$?
 r=$d/build/results
 if [ $rc -ne 0 ] && [ "$(grep -c '^FAIL ' "$r")" -gt 0 ] &&

@@ -12,12 +12,14 @@ fetched() { git -C "$(tree_repo "$tree")" rev-parse -q --verify base >/dev/null 
 # stub: a stub stage, for check on a copy of the repository: each stub
 # reports what is planned for it as PASS (and lint, given LINT_INJECT, a
 # FAIL of TREE/w1, which its control wants, with a reason that does not
-# say why), so no kernel is built and nothing is
-# fetched; data and plan are the real scripts, reading the cached tree.
+# say why), so no kernel is built and nothing is fetched; what a stage
+# lists (--list) is the real script's answer, kept beside it as NAME.real;
+# the data check is the real script, reading the cached tree.
 stub() {
 	cat <<'STUB'
 #!/bin/bash
 # A stub stage for the harness's own tests of check.
+[ "${1:-}" != --list ] || exec "$0.real" "$@"
 . "$(dirname "$0")/lib.sh"
 case ${0##*/} in
 lint)	if [ -n "${LINT_INJECT:-}" ]; then result "$1/w1" FAIL stub; exit 1; fi
@@ -40,18 +42,23 @@ fake() {
 	mkdir -p "$d"
 	cp -r "$TOP"/scripts "$TOP"/series "$TOP"/tests "$TOP"/config "$TOP"/Makefile "$TOP"/data \
 		"$TOP"/guest "$d/"
-	# Every stage of the table but the data check, the plan and lint's
-	# control, which runs the stub lint.
+	# Every stage of the table but the data check and lint's control,
+	# which runs the stub lint; the unit tests (a verb of devmem.py) get a
+	# script of their own.
 	while IFS=$'\t' read -r name v; do
 		case $name in
-		data|plan|lint-control) ;;
-		*)	stub >"$d/scripts/${v%% *}" ;;
+		data|lint-control) continue ;;
+		unit)	sed -i "/^unit\t/s/\tdevmem\.py unit\t/\tunit-stub\t/" "$d/data/stages"
+			v=unit-stub ;;
 		esac
+		v=$d/scripts/${v%% *}
+		[ ! -f "$v" ] || mv "$v" "$v.real"
+		stub >"$v" && chmod +x "$v"
 	done < <(stage_rows name command)
 	echo "$d"
 }
 
 # fake_check DIR: its check of the default tree; exit code, output in DIR/out.
 fake_check() {
-	env DEVMEM_BUILD="$1/build" RESULTS="$1/build/results" "$1/scripts/check" "$tree" >"$1/out" 2>&1
+	env DEVMEM_BUILD="$1/build" RESULTS="$1/build/results" "$1/scripts/devmem.py" check "$tree" >"$1/out" 2>&1
 }
