@@ -5,8 +5,9 @@
 # tables, read by column name), apt (the versions Debian's archive
 # serves), src (a git checkout as a tree), worktree, series (the patch
 # files), recipients (who get_maintainer.pl sends them to), results
-# (result, plan), kbuild (make, Kconfig) and guests (their kernels,
-# initramfs and QEMU).  Sourced, never run.
+# (result, plan), kbuild (make, Kconfig), guests (their kernels,
+# initramfs and QEMU) and initramfs (what boot puts in one).  Sourced,
+# never run.
 
 # shellcheck source=scripts/lib/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -28,3 +29,5 @@
 . "$TOP/scripts/lib/kbuild.sh"
 # shellcheck source=scripts/lib/guests.sh
 . "$TOP/scripts/lib/guests.sh"
+# shellcheck source=scripts/lib/initramfs.sh
+. "$TOP/scripts/lib/initramfs.sh"
