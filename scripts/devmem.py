@@ -143,15 +143,17 @@ def cmd_unit(a):
     import unittest
     here = os.path.join(D.TOP, 'tests', 'unit')
     suite = unittest.defaultTestLoader.discover(here, top_level_dir=here)
-    res = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
-    bad = {t.id(): (v, why) for v, lst in (('FAIL', res.failures), ('FAIL', res.errors),
-                                            ('SKIP', res.skipped)) for t, why in lst}
 
     def ids(s):
         for x in s:
             yield from (ids(x) if isinstance(x, unittest.TestSuite) else [x.id()])
+    # Named before the run: a suite lets go of its tests as they end.
+    names = list(ids(suite))
+    res = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
+    bad = {t.id(): (v, why) for v, lst in (('FAIL', res.failures), ('FAIL', res.errors),
+                                            ('SKIP', res.skipped)) for t, why in lst}
     with open(RESULTS, 'a', encoding='utf-8') as f:
-        for i in ids(suite):
+        for i in names:
             v, why = bad.get(i, ('PASS', ''))
             why = why.strip().splitlines()[-1] if why else 'passed'
             name = 'unit/' + i.replace('.', '/')
