@@ -16,8 +16,8 @@ whole (write_ktap).  STEPS is the cell's steps column in boot, e.g.
 in the order guest/init ran them, between the markers "@@STEP N NAME
 BEGIN" and "@@STEP N NAME END rc=RC"; "@@DONE" when all ran.  TREE picks
 the alias data/aliases expects for a killed step.  scripts/judge-boot
-runs this, for boot (on each cell it booted), fuzz and
-scripts/test-verdicts (on the canned logs of tests/logs).
+runs this, for boot (on each cell it booted) and fuzz;
+tests/unit/test_judge.py judges the canned logs of tests/logs.
 
 Each step must start, and end with its exit code, unless it is the
 killed one; each is judged by its expectation.  The kselftest's are

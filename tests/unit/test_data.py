@@ -61,9 +61,9 @@ class TablesTest(unittest.TestCase):
         self.refused('lint: borrows src, but needs none of its owners (apply)')
 
     def test_shared_outside_a_lane(self):
-        self.edit('stages', 'verdicts\tonce\t-\t-\tverdicts\t-\ttest-verdicts\t-\tpython3\t-',
-                  'verdicts\tonce\t-\t-\tverdicts\t-\ttest-verdicts\t-\tpython3\tsrc')
-        self.refused('src is owned by verdicts, apply')
+        self.edit('stages', 'unit\tonce\t-\t-\tunit\t-\tdevmem.py unit\tself\tpython3\t-',
+                  'unit\tonce\t-\t-\tunit\t-\tdevmem.py unit\tself\tpython3\tsrc')
+        self.refused('src is owned by unit, apply')
 
     def test_unknown_step(self):
         self.edit('cells', 'test=plain user=nonroot', 'test=plain usr=nonroot')

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Unit tests of scripts/devmem_judge.py, boot's judge, with no kernel and
 no git: one test per row of tests/logs/expect (the verdict and a part of
-the reason, as scripts/test-verdicts checks them through judge-boot), and
+the reason), and
 tests of its pieces, each with a case that must fail.  From the top of
 the clone:
 
@@ -52,6 +52,15 @@ def write(directory, name, lines):
 
 class ExpectTest(unittest.TestCase):
 	"""One test per row of tests/logs/expect, added below."""
+
+	def test_every_log_has_a_row(self):
+		"""A canned log no row judges, or a row whose log is gone, fails."""
+		rows = {r[0] for r in expect_rows()}
+		logs = {n for n in os.listdir(LOGS) if n.endswith('.log')}
+		self.assertEqual(sorted(logs - rows), [], 'logs that no row of expect judges')
+		self.assertEqual(sorted(rows - logs), [], 'rows of expect whose log is missing')
+		for r in expect_rows():
+			self.assertEqual(len(r), 5, f'{r[0]}: {len(r)} fields, not 5')
 
 	def check_row(self, log, tree, steps, want, part):
 		v = judge.judge_cell(DATA, tree, os.path.join(LOGS, log), steps)
