@@ -56,7 +56,7 @@ TABLES = {
     'distros': (['name', 'repo', 'path', 'commit', 'version', 'DEVMEM',
                  'STRICT_DEVMEM', 'IO_STRICT_DEVMEM', 'INTEL_TDX_GUEST',
                  'AMD_MEM_ENCRYPT'],
-                {c: _one_of('y', 'n', 'm', '-') for c in
+                {c: _one_of('y', 'n', '-') for c in
                  ('DEVMEM', 'STRICT_DEVMEM', 'IO_STRICT_DEVMEM',
                   'INTEL_TDX_GUEST', 'AMD_MEM_ENCRYPT')}),
     'cells': (['cell', 'kernel', 'cmdline', 'needs', 'steps'],

@@ -254,7 +254,7 @@ class Runner:
         """Run the selection for trees; only: stage names (with the stages
         they need), or None for every stage of the selection."""
         self._data_tree = {t: shell('data_tree', t) or t for t in trees}
-        os.makedirs(self.build, exist_ok=True)
+        os.makedirs(os.path.dirname(self.times_file), exist_ok=True)
         open(self.times_file, 'w').close()
         once = Lane(self, 'once', self.stages('once', None, only))
         threads = []
