@@ -5,9 +5,10 @@
 # tables, read by column name), apt (the versions Debian's archive
 # serves), src (a git checkout as a tree), worktree, series (the patch
 # files), recipients (who get_maintainer.pl sends them to), results
-# (result, plan), kbuild (make, Kconfig), guests (their kernels,
-# initramfs and QEMU) and initramfs (what boot puts in one).  Sourced,
-# never run.
+# (result, plan), kbuild (make, Kconfig), guests (their compilers,
+# initramfs, QEMU and cells), variants (the source trees of their
+# kernels), kernels (the kernels' builds and image cache) and initramfs
+# (what boot puts in one).  Sourced, never run.
 
 # shellcheck source=scripts/lib/env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -29,5 +30,9 @@
 . "$TOP/scripts/lib/kbuild.sh"
 # shellcheck source=scripts/lib/guests.sh
 . "$TOP/scripts/lib/guests.sh"
+# shellcheck source=scripts/lib/variants.sh
+. "$TOP/scripts/lib/variants.sh"
+# shellcheck source=scripts/lib/kernels.sh
+. "$TOP/scripts/lib/kernels.sh"
 # shellcheck source=scripts/lib/initramfs.sh
 . "$TOP/scripts/lib/initramfs.sh"

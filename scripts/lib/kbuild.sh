@@ -16,7 +16,7 @@ kmake() {
 }
 
 # tool_versions TOOL...: the first line of each tool's --version, or
-# 'no TOOL' (kconfig_key, and image_key in lib/guests.sh).
+# 'no TOOL' (kconfig_key, and image_key in lib/kernels.sh).
 tool_versions() {
 	local a
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
-# The image cache (lib/guests.sh): guest_kernel on a small git tree, with
+# The image cache (lib/kernels.sh): guest_kernel on a small git tree, with
 # make and Kconfig stubbed (the stub's image is the hash of the files it
 # was built from, and each build is counted), in two build directories
 # that stand for two clones sharing a scratch cache:
