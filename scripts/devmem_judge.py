@@ -877,6 +877,9 @@ def judge_cell(data: Data, tree: str, path: str, steps: str, oob: Optional[str] 
 			return fail(f'step {n} ({s}) {bad}', st)
 		# (the kernel's console may finish a line of its own after it)
 		rc = log.end_rc(n, s)
+		if not rc and log.oob is None and log.ended(n, s):
+			return fail(f'step {n} ({s}) ended with no exit code on the console, '
+				    f'and there are no results out of band ({where}.steps)', st)
 		if not rc:
 			return fail(f'step {n} ({s}) did not end: see {where}', st)
 		if want == 'sigbus':
