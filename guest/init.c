@@ -6,7 +6,10 @@
  * named by devmem_steps=a,b,... on the kernel command line, each between
  * the markers the harness reads,
  *   @@STEP <n> <name> BEGIN ... @@STEP <n> <name> END rc=<exit code>
- * then prints @@DONE and powers off.  It has no shell, so the kselftest
+ * then prints @@DONE and powers off.  The exit code stays on the console
+ * here, where guest/init writes it out of band to a second serial port:
+ * QEMU's virt machine has one PL011 UART, and this kernel no virtio
+ * console.  It has no shell, so the kselftest
  * does not run as the field runs it, through the tree's run_kselftest.sh
  * (guest/init), but as the installed test alone,
  * /kselftest/devmem/devmem from the contents of the tree's gen_tar, in its

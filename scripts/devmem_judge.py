@@ -3,7 +3,7 @@
 """devmem_judge: boot's verdict on one cell, from its saved console log
 alone, with no boot.
 
-	devmem_judge.py [--ktap FILE] TREE LOG STEPS
+	devmem_judge.py [--ktap FILE] [--steps FILE] TREE LOG STEPS
 
 prints one line, the verdict and its reason: 'PASS <reason>' or 'XFAIL
 <reason>' (exit 0), or 'FAIL <reason>' (exit 1; 2 for bad arguments).
@@ -14,10 +14,20 @@ one test, the cell, with a subtest per step and one for the log as a
 whole (write_ktap).  STEPS is the cell's steps column in boot, e.g.
 "test=plain user=nonroot dmi=bios legacy-dd=killed": NAME=EXPECT each,
 in the order guest/init ran them, between the markers "@@STEP N NAME
-BEGIN" and "@@STEP N NAME END rc=RC"; "@@DONE" when all ran.  TREE picks
+BEGIN" and "@@STEP N NAME END"; "@@DONE" when all ran.  TREE picks
 the alias data/aliases expects for a killed step.  scripts/judge-boot
 runs this, for boot (on each cell it booted) and fuzz;
 tests/unit/test_judge.py judges the canned logs of tests/logs.
+
+Each step's exit code comes out of band when the guest wrote it so: the
+file --steps FILE, by default LOG.steps beside the log (qemu_guest's
+second serial port, where guest/init writes KTAP: "KTAP version 1",
+"1..N" for the cell's N steps, then "ok N NAME" or "not ok N NAME #
+exit=RC" per step that ended; read_oob).  Then every step that ended
+must have ended in both, the console's end marker and a result out of
+band, or it fails; an "rc=RC" on the console marker too must agree.
+With no such file (the arm64 guest: one UART, no virtio console) the
+exit code is the console's, "@@STEP N NAME END rc=RC".
 
 Each step must start, and end with its exit code, unless it is the
 killed one; each is judged by its expectation.  The kselftest's are
@@ -247,16 +257,74 @@ class Data:
 		return ('', '')
 
 
-class Log:
-	"""A console log: its lines, split at '\\n' only, as grep and sed read them."""
+OOB_RESULT = re.compile(r'^(not )?ok ([0-9]+) ([^ #]+)( # exit=([0-9]+))?$')
 
-	def __init__(self, path: str) -> None:
+
+@dataclass
+class Oob:
+	"""The steps' results out of band (read_oob): step number to (name,
+	exit code); the plan; what is wrong with the file, or ''."""
+	results: dict = field(default_factory=dict)
+	plan: Optional[int] = None
+	bad: str = ''
+
+
+def steps_file(log_path: str, given: Optional[str] = None) -> Optional[str]:
+	"""The out-of-band results of a log: GIVEN, else LOG.steps when it is
+	there, else None (the exit codes are the console's)."""
+	if given:
+		return given
+	return log_path + '.steps' if os.path.isfile(log_path + '.steps') else None
+
+
+def read_oob(path: str) -> Oob:
+	"""guest/init's KTAP from its second serial port: "KTAP version 1"
+	first, one plan, then "ok N NAME" or "not ok N NAME # exit=RC" (RC
+	not 0), each N once, none beyond the plan.  The tty's CRs are dropped."""
+	oob = Oob()
+	try:
+		with open(path, 'rb') as f:
+			raw = f.read().decode('utf-8', 'surrogateescape')
+	except OSError as e:
+		oob.bad = f'cannot read {rel(path)}: {e.strerror}'
+		return oob
+	lines = [ln for ln in raw.replace('\r', '').split('\n') if ln]
+	if not lines or lines[0] != 'KTAP version 1':
+		oob.bad = f'{rel(path)} does not start with "KTAP version 1"'
+		return oob
+	for ln in lines[1:]:
+		m = OOB_RESULT.match(ln)
+		if PLAN_LINE.match(ln) and oob.plan is None and not oob.results:
+			oob.plan = int(ln[3:])
+		elif not m:
+			oob.bad = f'{rel(path)}: "{ln}" is not a step\'s result'
+		elif oob.plan is None or int(m.group(2)) > oob.plan or int(m.group(2)) in oob.results:
+			oob.bad = f'{rel(path)}: "{ln}" beyond its plan or again'
+		elif bool(m.group(1)) != bool(m.group(5)) or m.group(5) == '0':
+			oob.bad = f'{rel(path)}: "{ln}": "not ok" goes with "# exit=RC", RC not 0, and "ok" alone'
+		else:
+			oob.results[int(m.group(2))] = (m.group(3), m.group(5) or '0')
+		if oob.bad:
+			return oob
+	if oob.plan is None:
+		oob.bad = f'{rel(path)} has no plan'
+	return oob
+
+
+class Log:
+	"""A console log: its lines, split at '\\n' only, as grep and sed read
+	them; with the steps' results out of band (oob, a read_oob file) when
+	the guest wrote them."""
+
+	def __init__(self, path: str, oob: Optional[str] = None) -> None:
 		with open(path, 'rb') as f:
 			raw = f.read().decode('utf-8', 'surrogateescape')
 		self.path = path
 		self.lines = raw.split('\n')
 		if raw.endswith('\n'):
 			self.lines.pop()
+		self.oob_path = oob
+		self.oob = read_oob(oob) if oob else None
 
 	def has(self, prefix: str) -> bool:
 		"""A line starts with prefix."""
@@ -284,9 +352,10 @@ class Log:
 				inside = True
 		return shell_text(out[1:-1])
 
-	def end_rc(self, n: int, name: str, digits: bool = True) -> str:
-		"""The exit code of step N's end marker (each such line's, one a
-		line), '' when it did not end; digits: only the digits after rc=."""
+	def console_rc(self, n: int, name: str, digits: bool = True) -> str:
+		"""The exit code of step N's end marker on the console (each such
+		line's, one a line), '' when there is none; digits: only the digits
+		after rc=."""
 		mark = f'@@STEP {n} {name} END rc='
 		rcs = []
 		for ln in self.lines:
@@ -294,6 +363,38 @@ class Log:
 				rest = ln[len(mark):]
 				rcs.append(re.match('[0-9]*', rest).group(0) if digits else rest)
 		return shell_text(rcs)
+
+	def ended(self, n: int, name: str) -> bool:
+		"""Step N has its end marker on the console."""
+		return self.has(f'@@STEP {n} {name} END')
+
+	def end_rc(self, n: int, name: str, digits: bool = True) -> str:
+		"""Step N's exit code: out of band when the guest wrote it there,
+		else the console's (console_rc); '' when it did not end."""
+		if self.oob is None:
+			return self.console_rc(n, name, digits)
+		got = self.oob.results.get(n)
+		return got[1] if got and got[0] == name else ''
+
+	def cross_check(self, n: int, name: str) -> str:
+		"""What is wrong with step N's end, the console's and the one out
+		of band; '' with no results out of band, or when they agree."""
+		if self.oob is None:
+			return ''
+		where = rel(self.oob_path or '')
+		if self.oob.bad:
+			return f'no results out of band: {self.oob.bad}'
+		got = self.oob.results.get(n)
+		if got and got[0] != name:
+			return f'is "{got[0]}" out of band ({where})'
+		if self.ended(n, name) and not got:
+			return f'ended on the console, but has no result out of band ({where})'
+		if got and not self.ended(n, name):
+			return f'has a result out of band, but did not end on the console ({where})'
+		rc = self.console_rc(n, name)
+		if got and rc and rc != got[1]:
+			return f'exit {rc} on the console, but {got[1]} out of band ({where})'
+		return ''
 
 
 def guest_log_bad(lines: List[str]) -> str:
@@ -702,8 +803,9 @@ def split_steps(steps: str) -> List[Tuple[str, str]]:
 	return [(w.split('=', 1)[0], w.split('=', 1)[1] if '=' in w else '') for w in steps.split()]
 
 
-def judge_cell(data: Data, tree: str, path: str, steps: str) -> Verdict:
-	"""The verdict on a cell's log, as the module's header says."""
+def judge_cell(data: Data, tree: str, path: str, steps: str, oob: Optional[str] = None) -> Verdict:
+	"""The verdict on a cell's log, as the module's header says; OOB the
+	steps' results out of band (steps_file finds them when not given)."""
 	pairs = split_steps(steps)
 	cell = [Step(i, s, w) for i, (s, w) in enumerate(pairs, 1)]
 	whole = Step(len(pairs) + 1, 'log', '')
@@ -719,8 +821,14 @@ def judge_cell(data: Data, tree: str, path: str, steps: str) -> Verdict:
 
 	if not os.path.isfile(path):
 		return fail(f'no log: {path}')
-	log = Log(path)
+	log = Log(path, steps_file(path, oob))
 	where = rel(path)
+	if log.oob is not None:
+		if log.oob.bad:
+			return fail(f'the results out of band: {log.oob.bad}')
+		if log.oob.plan != len(pairs):
+			return fail(f'the results out of band: plan 1..{log.oob.plan}, '
+				    f'not 1..{len(pairs)} ({rel(log.oob_path or "")})')
 	# A guest with no shell for run_kselftest.sh says so (guest/init.c).
 	runner = not log.has(RUNNER_NONE)
 	dies: Optional[Step] = None
@@ -742,8 +850,11 @@ def judge_cell(data: Data, tree: str, path: str, steps: str) -> Verdict:
 			dies = st
 			seen = log.from_first(begin)
 			panic = next((ln for ln in seen if KILLED in ln), None)
+			late = [k for k in log.oob.results if k >= n] if log.oob else []
 			if any(ln.startswith(f'@@STEP {n} {s} END') for ln in seen):
 				why = f'step {n} ({s}) ended: the guest was not killed'
+			elif late:
+				why = f'step {min(late)} has a result out of band: the guest was not killed in step {n} ({s})'
 			elif panic is None:
 				why = f"step {n} ({s}) stopped without the simulation's panic: see {where}"
 			else:
@@ -761,8 +872,14 @@ def judge_cell(data: Data, tree: str, path: str, steps: str) -> Verdict:
 						killed = f'{killed} of {m}'
 			break
 		text = log.step_output(n, s)
+		bad = log.cross_check(n, s)
+		if bad:
+			return fail(f'step {n} ({s}) {bad}', st)
 		# (the kernel's console may finish a line of its own after it)
 		rc = log.end_rc(n, s)
+		if not rc and log.oob is None and log.ended(n, s):
+			return fail(f'step {n} ({s}) ended with no exit code on the console, '
+				    f'and there are no results out of band ({where}.steps)', st)
 		if not rc:
 			return fail(f'step {n} ({s}) did not end: see {where}', st)
 		if want == 'sigbus':
@@ -962,8 +1079,11 @@ def ktap_control(log_path: str, steps: str, runner: bool, kunit: Optional[str]) 
 		return False, 'no series-plain cell with a test step'
 	if not os.path.isfile(log_path):
 		return False, f'no series-plain log: {rel(log_path)}'
-	log = Log(log_path)
+	log = Log(log_path, steps_file(log_path))
 	p = '# ' if runner else ''
+	bad = log.cross_check(at, 'test')
+	if bad:
+		return False, f"series-plain's step {at} (test) {bad}"
 	rc = log.end_rc(at, 'test', digits=False)
 	if not rc:
 		return False, f"series-plain's step {at} (test) did not end: see {rel(log_path)}"
@@ -1091,6 +1211,8 @@ def main(argv: List[str]) -> int:
 		ap.add_argument(name, metavar=name.upper())
 	if cmd is None:
 		ap.add_argument('--ktap', metavar='FILE', help='also write the verdict there as KTAP')
+		ap.add_argument('--steps', metavar='FILE', dest='oob',
+				help="the steps' exit codes out of band (default: LOG.steps, when there is one)")
 	if cmd == 'ktap-control':
 		ap.add_argument('--no-runner', action='store_true', help='the guest ran the test with no runner')
 		ap.add_argument('--kunit', help="the tree's tools/testing/kunit/kunit.py")
@@ -1119,7 +1241,7 @@ def main(argv: List[str]) -> int:
 		if why:
 			say(why)
 		return 0 if ok else 1
-	verdict = judge_cell(data, args.tree, args.log, args.steps)
+	verdict = judge_cell(data, args.tree, args.log, args.steps, args.oob)
 	say(verdict.line())
 	if args.ktap:
 		with open(args.ktap, 'w', encoding='utf-8', errors='surrogateescape') as f:

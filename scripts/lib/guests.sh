@@ -67,15 +67,26 @@ initramfs() {
 
 # qemu_guest GUEST KERNEL INITRD APPEND LOG [QEMU ARGS]: boot under QEMU
 # (TCG) until the guest powers off; its console, without CRs, goes to LOG.
+# A guest with the busybox init (x86_64) also gets a second serial port,
+# its ttyS1, written to LOG.steps: guest/init writes each step's result
+# there as KTAP, out of band from the kernel's messages, and the judge
+# takes the exit codes from it.  An explicit -serial drops the one
+# -nographic adds, so the console's is named first.  The arm64 guest has
+# none: QEMU's virt machine has one PL011 UART, and its kernel has no
+# virtio console; the judge reads the console's markers there.
 qemu_guest() {
 	local g=$1 kernel=$2 initrd=$3 append=$4 log=$5 console
-	local -a qemu
+	local -a qemu serial=()
 
 	shift 5
 	read -ra qemu <<<"$(guest_field "$g" qemu)"
 	console=$(guest_field "$g" console)
+	# no stale results beside a new log
+	rm -f "$log.steps"
+	[ "$(guest_field "$g" init)" != busybox ] ||
+		serial=(-serial mon:stdio -serial "file:$log.steps")
 	timeout 300 "${qemu[@]}" -m 512M -smp 1 \
-		-nographic -no-reboot -nic none \
+		-nographic -no-reboot -nic none "${serial[@]}" \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=$console panic=-1 quiet loglevel=4 $append" \
 		"$@" </dev/null 2>&1 | tr -d '\r' >"$log"

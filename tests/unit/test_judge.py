@@ -136,6 +136,124 @@ class StepsTest(unittest.TestCase):
 		self.assertEqual(judge.judge_step('nope', '', '0'), "unknown expectation 'nope'")
 
 
+class OobTest(unittest.TestCase):
+	"""The exit codes out of band: the canned pair oob-hole.log and
+	oob-hole.log.steps (the runner's 'not ok' and exit 1 in step 1, dmi
+	in step 2), and oob-killed, changed in a copy."""
+
+	STEPS = 'test=hole dmi=bios'
+
+	def setUp(self):
+		self.dir = tempfile.TemporaryDirectory()
+		self.addCleanup(self.dir.cleanup)
+
+	def canned(self, name):
+		"""A canned file's lines, CRs and all."""
+		with open(os.path.join(LOGS, name), encoding='utf-8') as f:
+			return f.read().split('\n')[:-1]
+
+	def pair(self, log=None, oob=None, name='hole'):
+		"""oob-NAME's log and steps file in the temporary directory,
+		either replaced by LOG or OOB (lines; None for the canned one,
+		False for no steps file); the log's path."""
+		path = write(self.dir.name, 'x.log', self.canned(f'oob-{name}.log') if log is None else log)
+		if oob is not False:
+			write(self.dir.name, 'x.log.steps', self.canned(f'oob-{name}.log.steps') if oob is None else oob)
+		return path
+
+	def judge(self, path, steps=STEPS, oob=None):
+		return judge.judge_cell(DATA, '7.3', path, steps, oob)
+
+	def test_every_steps_file_has_its_log(self):
+		logs = os.listdir(LOGS)
+		for n in logs:
+			if n.endswith('.steps'):
+				self.assertIn(n.removesuffix('.steps'), logs)
+
+	def test_canned_pair(self):
+		self.assertEqual(self.judge(self.pair()).status, 'XFAIL')
+		self.assertEqual(self.judge(self.pair(name='killed'), 'legacy-dd=killed').status, 'XFAIL')
+
+	def test_read(self):
+		oob = judge.read_oob(os.path.join(LOGS, 'oob-hole.log.steps'))
+		self.assertEqual((oob.bad, oob.plan, oob.results), ('', 2, {1: ('test', '1'), 2: ('dmi', '0')}))
+
+	def test_rc_from_oob_not_console(self):
+		log = judge.Log(self.pair(), judge.steps_file(self.pair()))
+		self.assertEqual(log.end_rc(1, 'test'), '1')
+		self.assertEqual(log.console_rc(1, 'test'), '')
+		self.assertEqual(log.end_rc(2, 'test'), '')
+
+	def test_rc_mismatch_fails(self):
+		# dmidecode's exit code out of band, not 0, where the console has none
+		oob = ['KTAP version 1', '1..2', 'not ok 1 test # exit=1', 'not ok 2 dmi # exit=3']
+		self.assertEqual(self.judge(self.pair(), 'test=hole dmi=ok').status, 'XFAIL')
+		v = self.judge(self.pair(oob=oob), 'test=hole dmi=ok')
+		self.assertEqual(v.status, 'FAIL')
+		self.assertIn('step 2 (dmi=ok): exit 3', v.reason)
+		# the console's rc= against the one out of band
+		log = [ln + ' rc=0' if ln == '@@STEP 2 dmi END' else ln for ln in self.canned('oob-hole.log')]
+		v = self.judge(self.pair(log=log, oob=oob))
+		self.assertEqual(v.status, 'FAIL')
+		self.assertIn('step 2 (dmi) exit 0 on the console, but 3 out of band', v.reason)
+
+	def test_step_missing_out_of_band_fails(self):
+		v = self.judge(self.pair(oob=['KTAP version 1', '1..2', 'not ok 1 test # exit=1']))
+		self.assertEqual(v.status, 'FAIL')
+		self.assertIn('step 2 (dmi) ended on the console, but has no result out of band', v.reason)
+		self.assertEqual(v.steps[1].status, 'fail')
+
+	def test_step_missing_on_console_fails(self):
+		log = [ln for ln in self.canned('oob-hole.log') if ln != '@@STEP 2 dmi END']
+		v = self.judge(self.pair(log=log))
+		self.assertEqual(v.status, 'FAIL')
+		self.assertIn('step 2 (dmi) has a result out of band, but did not end on the console', v.reason)
+
+	def test_killed_step_with_a_result_fails(self):
+		v = self.judge(self.pair(name='killed', oob=['KTAP version 1', '1..1', 'ok 1 legacy-dd']),
+			       'legacy-dd=killed')
+		self.assertEqual(v.status, 'FAIL')
+		self.assertIn('step 1 has a result out of band: the guest was not killed', v.reason)
+
+	def test_bad_files_fail(self):
+		for oob, part in [([], 'does not start with "KTAP version 1"'),
+				  (['KTAP version 1', 'ok 1 test'], 'beyond its plan'),
+				  (['KTAP version 1', '1..3'], 'plan 1..3, not 1..2'),
+				  (['KTAP version 1', '1..2', 'ok 1 test # exit=1'], '"not ok" goes with'),
+				  (['KTAP version 1', '1..2', 'not ok 1 test'], '"not ok" goes with'),
+				  (['KTAP version 1', '1..2', 'not ok 1 test # exit=1', 'not ok 1 test # exit=1'],
+				   'beyond its plan or again'),
+				  (['KTAP version 1', '1..2', 'not ok 1 dmi # exit=1'], 'step 1 (test) is "dmi" out of band'),
+				  (['KTAP version 1', '1..2', 'boot noise'], 'is not a step\'s result')]:
+			v = self.judge(self.pair(oob=oob))
+			self.assertEqual(v.status, 'FAIL', oob)
+			self.assertIn(part, v.reason)
+
+	def test_given_file_missing_fails(self):
+		v = self.judge(self.pair(oob=False), oob=os.path.join(self.dir.name, 'none.steps'))
+		self.assertEqual(v.status, 'FAIL')
+		self.assertIn('cannot read', v.reason)
+
+	def test_no_file_no_rc_fails(self):
+		v = self.judge(self.pair(oob=False))
+		self.assertEqual(v.status, 'FAIL')
+		self.assertIn('step 1 (test) ended with no exit code on the console', v.reason)
+
+	def test_cli_steps(self):
+		path = self.pair(oob=False)
+		oob = write(self.dir.name, 'other.steps', self.canned('oob-hole.log.steps'))
+		out = io.StringIO()
+		with contextlib.redirect_stdout(out):
+			rc = judge.main(['--steps', oob, '7.3', path, self.STEPS])
+		self.assertEqual((rc, out.getvalue().split(' ')[0]), (0, 'XFAIL'))
+
+	def test_ktap_control_cross_checks(self):
+		log = [ln for ln in self.canned('oob-hole.log') if ln != '@@STEP 1 test END']
+		ok, why = judge.ktap_control(self.pair(log=log), self.STEPS, True, None)
+		self.assertFalse(ok)
+		self.assertIn('did not end on the console', why)
+
+
 class KtapTest(unittest.TestCase):
 	"""The runner's KTAP and the test's nested in it."""
 
