@@ -66,6 +66,12 @@ TABLES = {
               {'alias': _one_of('shared', 'private'),
                'mode': _one_of('kernel', 'user'),
                'sim': _one_of('ok', 'killed', 'sigbus', 'refused')}),
+    'hosts': (['host', 'guest', 'qemu', 'min_qemu', 'parameter', 'bios',
+               'cells', 'what'],
+              {'min_qemu': re.compile(r'^[0-9]+\.[0-9]+$').match,
+               'qemu': lambda v: v.startswith('qemu-system-'),
+               'parameter': lambda v: v.startswith('/sys/module/'),
+               'bios': lambda v: v.startswith('/')}),
 }
 
 
@@ -179,6 +185,17 @@ def check_all(top=None):
     if len(seen) != 2 * 2 * len(CLASSES):
         raise DataError(f'data/model: {len(seen)} rows, not {4 * len(CLASSES)} '
                         f'({len(CLASSES)} classes, 2 aliases, 2 modes)')
+    # A host kind boots a guest of data/guests, and cells of data/cells.
+    cells = {c['cell'] for c in t['cells']}
+    kinds = [h['host'] for h in t['hosts']]
+    for h in t['hosts']:
+        if kinds.count(h['host']) > 1 or h['host'] in {g['guest'] for g in t['guests']}:
+            raise DataError(f"data/hosts: {h['host']}: twice, or a guest's name")
+        if h['guest'] not in {g['guest'] for g in t['guests']}:
+            raise DataError(f"data/hosts: {h['host']}: guest '{h['guest']}', not a row of data/guests")
+        for w in h['cells'].split():
+            if w not in cells:
+                raise DataError(f"data/hosts: {h['host']}: cell '{w}', not a row of data/cells")
     # A step a cell judges by the model ('model') reaches a page of a class.
     classes = {s['step']: s['class'] for s in t['steps']}
     for c in t['cells']:
