@@ -97,6 +97,10 @@ qemu_guest() {
 	done
 }
 
+# hosts ARG...: scripts/devmem_hosts.py, the real confidential guests of
+# data/hosts (TDX, SNP): whether this host can boot one, and the boot.
+hosts() { python3 -B "$TOP/scripts/devmem_hosts.py" "$@"; }
+
 # guest_log_bad LOG: the first sign of a kernel oops, WARN, BUG or panic.
 guest_log_bad() {
 	grep -m1 -E 'BUG:|WARNING:|Oops|Kernel panic|general protection|Call Trace' "$1"
