@@ -22,7 +22,7 @@ S := scripts
 # one runner, scripts/devmem.py, with the same accounting each time.
 STAGE_TARGETS := $(shell scripts/devmem.py targets)
 
-.PHONY: all deps deps-main audit-config export mbox check clean help $(foreach r,$(STAGE_TARGETS),$(firstword $(subst :, ,$(r))))
+.PHONY: all deps deps-main audit-config judge export mbox check clean help $(foreach r,$(STAGE_TARGETS),$(firstword $(subst :, ,$(r))))
 
 # The main job: the series on the newest tree, built, and the kselftest run
 # in plain and simulated confidential guests, with and without the series,
@@ -56,6 +56,12 @@ audit-config: apply
 	@test -n "$(CONFIG)" || { echo 'usage: make audit-config CONFIG=<file> [TREE=<tree>]' >&2; exit 2; }
 	$(S)/audit-config "$(CONFIG)" $(TREE)
 
+# The verdict on the log of the guest kit (make guest-kit) from your own
+# confidential VM: make judge LOG=file (doc/real-hardware.md).
+judge:
+	@test -n "$(LOG)" || { echo 'usage: make judge LOG=<kit log> [TREE=<tree>]' >&2; exit 2; }
+	@$(S)/devmem_kit.py judge $(TREE) "$(LOG)"
+
 # Regenerate series/$(TREE) from the commits in build/$(TREE)/src
 # (build/$(TREE)/series with SRC=, applied first).
 export: $(if $(SRC),apply)
@@ -81,5 +87,6 @@ help:
 	@echo 'make export TREE=t     series/t from the commits in build/t/src'
 	@echo 'make mbox TREE=t       build/t/t.mbox for git send-email, from and signed by your git user.name/user.email'
 	@echo 'make audit-config CONFIG=file [TREE=t]   what the series does to your kernel configuration'
+	@echo 'make judge LOG=file [TREE=t]   the verdict on a log of the guest kit (make guest-kit) from your own VM'
 	@echo 'make ... SRC=dir [BASE=rev] [PREFIX=p]   any verb on your own git checkout (README)'
 	@echo "trees: $$(bash -c '. scripts/lib.sh && all_trees' | paste -sd' ')"

@@ -5,7 +5,7 @@
 # (scripts/deps installs it); FAILs without.
 : "${scratch:?}"
 mapfile -t sh < <(cd "$TOP" && grep -lE '^#!/bin/(ba)?sh|^# shellcheck shell=' scripts/* scripts/lib/*.sh \
-	tests/harness/*.sh .ci/run 2>/dev/null)
+	tests/harness/*.sh .ci/run guest/kit.sh 2>/dev/null)
 # scripts/lib.sh and the files it sources are checked once, through
 # lib.sh; each other file in a copy that does not follow them again
 # (following them cost each script a second of CPU, half the check).
@@ -17,7 +17,7 @@ if ! command -v shellcheck >/dev/null; then
 elif out=$({ (cd "$TOP" && shellcheck -x -S warning -f gcc scripts/lib.sh)
 	    (cd "$c" && printf '%s\0' "${sh[@]}" | grep -zv '^scripts/lib' |
 		xargs -0 -n 8 -P "$CORES" shellcheck -x -S warning -f gcc); } 2>&1) && [ -z "$out" ]; then
-	result harness/shellcheck PASS "the shell of scripts/, tests/harness/ and .ci/run: nothing at severity warning"
+	result harness/shellcheck PASS "the shell of scripts/, tests/harness/, .ci/run and guest/kit.sh: nothing at severity warning"
 else
 	echo "$out" >&2
 	result harness/shellcheck FAIL "$(echo "$out" | grep -c .) findings, first: $(echo "$out" | head -1)"
