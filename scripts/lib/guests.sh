@@ -65,6 +65,10 @@ initramfs() {
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"
 }
 
+# guest_cmdline GUEST: what every boot's kernel command line starts with
+# (qemu_guest; the LAVA jobs, scripts/lava).
+guest_cmdline() { echo "console=$(guest_field "$1" console) panic=-1 quiet loglevel=4"; }
+
 # qemu_guest GUEST KERNEL INITRD APPEND LOG [QEMU ARGS]: boot under QEMU
 # (TCG) until the guest powers off, GUEST_TIMEOUT seconds at most (300);
 # its console, without CRs, goes to LOG.  A boot whose console stays
@@ -74,12 +78,11 @@ initramfs() {
 # the empty log is kept as LOG.hung.  A boot that printed anything is
 # judged as it is.
 qemu_guest() {
-	local g=$1 kernel=$2 initrd=$3 append=$4 log=$5 console try
+	local g=$1 kernel=$2 initrd=$3 append=$4 log=$5 try
 	local -a qemu serial=()
 
 	shift 5
 	read -ra qemu <<<"$(guest_field "$g" qemu)"
-	console=$(guest_field "$g" console)
 	[ "$(guest_field "$g" init)" != busybox ] ||
 		serial=(-serial mon:stdio -serial "file:$log.steps")
 	rm -f "$log.hung"
@@ -89,7 +92,7 @@ qemu_guest() {
 		timeout "${GUEST_TIMEOUT:-300}" "${qemu[@]}" -m 512M -smp 1 \
 			-nographic -no-reboot -nic none "${serial[@]}" \
 			-kernel "$kernel" -initrd "$initrd" \
-			-append "console=$console panic=-1 quiet loglevel=4 $append" \
+			-append "$(guest_cmdline "$g") $append" \
 			"$@" </dev/null 2>&1 | tr -d '\r' >"$log"
 		[ ! -s "$log" ] && [ $try = 1 ] || break
 		mv "$log" "$log.hung"
