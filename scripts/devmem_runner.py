@@ -121,7 +121,8 @@ class Lane:
         env = dict(os.environ, STAGE=st.key, RESULTS=self.results)
         err_lines = []
         p = subprocess.Popen(st.argv, env=env, stdout=self.log or None,
-                             stderr=subprocess.PIPE, text=True, errors='replace')
+                             stderr=subprocess.PIPE, text=True, errors='replace',
+                             preexec_fn=self.niceness())
         for line in p.stderr:
             (self.log or sys.stderr).write(line)
             (self.log or sys.stderr).flush()
@@ -143,6 +144,15 @@ class Lane:
             self.record('FAIL', f'{st.key}/exit', f"exit {rc} without a FAIL{': ' + why[-1] if why else ''}", st.key)
         self.missing(st, f'exit {rc}')
         return rc
+
+    def niceness(self):
+        """Beside the trees' lanes, the stages run once (the harness's
+        tests: quick, and the first verdict a change gets) go first: the
+        trees' lane stages run at nice DEVMEM_LANE_NICE (5)."""
+        n = int(os.environ.get('DEVMEM_LANE_NICE', '5'))
+        if not self.runner.lanes_beside or self.name == 'once' or self.name.endswith('.tree') or not n:
+            return None
+        return lambda: os.nice(n)
 
     def prepare(self):
         os.makedirs(self.dir, exist_ok=True)
