@@ -149,6 +149,10 @@ def cmd_unit(a):
             yield from (ids(x) if isinstance(x, unittest.TestSuite) else [x.id()])
     # Named before the run: a suite lets go of its tests as they end.
     names = list(ids(suite))
+    if not names:
+        with open(RESULTS, 'a', encoding='utf-8') as f:
+            f.write(R.line(R.Result('FAIL', 'unit', f'no unit test found in {here}')))
+        sys.exit(1)
     res = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
     bad = {t.id(): (v, why) for v, lst in (('FAIL', res.failures), ('FAIL', res.errors),
                                             ('SKIP', res.skipped)) for t, why in lst}

@@ -18,6 +18,8 @@ import unittest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from canned import changed  # noqa: E402
 import devmem_judge as judge  # noqa: E402
 import devmem_kit as kit  # noqa: E402
 
@@ -43,13 +45,7 @@ class Changed(unittest.TestCase):
         self.addCleanup(self.dir.cleanup)
 
     def judged(self, name, old=None, new=None, tree='7.3'):
-        text = read(name)
-        if old is not None:
-            self.assertIn(old, text, f'{name}: nothing to change')
-            text = text.replace(old, new)
-        path = os.path.join(self.dir.name, name)
-        with open(path, 'w', encoding='utf-8') as f:
-            f.write(text)
+        path = changed(self, self.dir.name, name, read(name), old, new)
         return kit.judge(tree, path)
 
 

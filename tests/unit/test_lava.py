@@ -19,6 +19,8 @@ import unittest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, 'scripts'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from canned import changed  # noqa: E402
 import devmem_hosts  # noqa: E402
 import devmem_lava as lava  # noqa: E402
 
@@ -225,13 +227,7 @@ class VerdictTest(unittest.TestCase):
         self.addCleanup(self.dir.cleanup)
 
     def verdict(self, name, steps, old=None, new=None):
-        text = canned(name)
-        if old is not None:
-            self.assertIn(old, text, f'{name}: nothing to change')
-            text = text.replace(old, new)
-        path = os.path.join(self.dir.name, name)
-        with open(path, 'w', encoding='utf-8') as f:
-            f.write(text)
+        path = changed(self, self.dir.name, name, canned(name), old, new)
         out = os.path.join(self.dir.name, 'out')
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
