@@ -222,6 +222,17 @@ def stage_packages(stages, which):
                    for p in s['packages'].split() if p != '-'})
 
 
+def shell(func, *args):
+    """A function of scripts/lib.sh, run: (its exit code, its output, its
+    last line on stderr).  What a tree is (a checkout's tree, its data
+    tree, its version) lives there once; Python asks it."""
+    import subprocess
+    p = subprocess.run(['bash', '-c', '. "$0" && "$@"', os.path.join(TOP, 'scripts', 'lib.sh'),
+                        func, *args], capture_output=True, text=True)
+    err = p.stderr.strip().splitlines()
+    return p.returncode, p.stdout.strip(), err[-1] if err else ''
+
+
 def header(path):
     """The column names of the table at path."""
     with open(path, encoding='utf-8') as f:

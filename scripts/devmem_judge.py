@@ -171,56 +171,18 @@ def rel(path: str) -> str:
 	return path[len(TOP) + 1:] if path.startswith(TOP + '/') else path
 
 
-def cache_dir() -> str:
-	"""The cache (lib/env.sh's CACHE), where a checkout's tree keeps its data."""
-	base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.environ.get('HOME', ''), '.cache')
-	return os.environ.get('DEVMEM_CACHE') or os.path.join(base, 'devmem-cc')
-
-
-# The columns of a checkout's tree's data (lib/src.sh's SRC_COLUMNS).
-SRC_COLUMNS = ['path', 'base', 'version', 'series', 'prefix']
-
-
-def src_field(tree: str, column: str) -> str:
-	"""A column of a checkout's tree's data (lib/src.sh's src_field); ''
-	when src_register never named the tree."""
-	try:
-		with open(os.path.join(cache_dir(), 'src', tree), encoding='utf-8',
-			  errors='surrogateescape') as f:
-			first = f.readline().rstrip('\n').split('\t')
-	except OSError:
-		return ''
-	i = SRC_COLUMNS.index(column)
-	return first[i] if i < len(first) else ''
-
-
 def data_tree(tree: str) -> str:
-	"""The tree of 'trees' whose data TREE goes by (lib/tables.sh's
-	data_tree): itself, or for a checkout's tree the one whose series it
-	takes."""
-	return src_field(tree, 'series') if tree.startswith('src-') else tree
-
-
-def known_trees(top: Optional[str] = None) -> List[str]:
-	"""The trees of data/trees, its first column (a header row, 'tree',
-	left out)."""
-	path = devmem_data.path_of('trees', top)
-	with open(path, encoding='utf-8') as f:
-		first = [ln.split()[0] for ln in f.read().split('\n')
-			 if ln.split() and not ln.startswith('#')]
-	return [t for t in first if t != 'tree']
+	"""The tree of data/trees whose data TREE goes by: lib/tables.sh's
+	data_tree (a checkout's tree takes its series tree's)."""
+	if not tree.startswith('src-'):
+		return tree
+	return devmem_data.shell('data_tree', tree)[1] or tree
 
 
 def check_tree(tree: str, top: Optional[str] = None) -> Optional[str]:
-	"""None for a known tree (lib/tables.sh's check_tree), else why not."""
-	if tree.startswith('src-'):
-		if not src_field(tree, 'path'):
-			return f"unknown tree '{tree}' (make SRC=<your git checkout> names it)"
-		return None
-	trees = known_trees(top)
-	if tree not in trees:
-		return f"unknown tree '{tree}' (known: {' '.join(trees)})"
-	return None
+	"""None for a known tree, else why not: lib/tables.sh's check_tree."""
+	rc, _, err = devmem_data.shell('check_tree', tree)
+	return None if rc == 0 else (err.split('error: ', 1)[-1] or f"unknown tree '{tree}'")
 
 
 class Data:

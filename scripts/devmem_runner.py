@@ -37,12 +37,11 @@ SCRIPTS = os.path.join(TOP, 'scripts')
 
 def shell(func, *args):
     """The output of a function of scripts/lib.sh, or None when it fails."""
-    p = subprocess.run(['bash', '-c', '. "$0" && "$@"', os.path.join(SCRIPTS, 'lib.sh'),
-                       func, *args], capture_output=True, text=True)
-    if p.returncode:
-        sys.stderr.write(p.stderr)
+    rc, out, err = devmem_data.shell(func, *args)
+    if rc:
+        sys.stderr.write(err + '\n')
         return None
-    return p.stdout.strip()
+    return out
 
 
 class Stage:

@@ -72,9 +72,9 @@ guest_cmdline() { echo "console=$(guest_field "$1" console) panic=-1 quiet logle
 # qemu_guest GUEST KERNEL INITRD APPEND LOG [QEMU ARGS]: boot under QEMU
 # (TCG) until the guest powers off, GUEST_TIMEOUT seconds at most (300);
 # its console, without CRs, goes to LOG.  A boot whose console stays
-# empty (with 'quiet', the guest hung before its init printed anything:
-# TCG on a loaded host has lost a timer interrupt so, about once in a
-# few hundred boots here) is booted once more, and says so on stderr;
+# empty (with 'quiet', the guest hung before its init printed anything;
+# seen once here, cause not found: doc/guests.md) is booted once more,
+# and says so on stderr;
 # the empty log is kept as LOG.hung.  A boot that printed anything is
 # judged as it is.
 qemu_guest() {
