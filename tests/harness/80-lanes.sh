@@ -22,7 +22,7 @@ sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/data/bench-limits" >>"$d/data/bench-limi
 sed -n "s/^${tree//./\\.}\t/$u\t/p" "$d/data/aliases" >>"$d/data/aliases"
 printf '#!/bin/bash\n[ "$1" != --list ] || exec "$0.real" "$@"\n. "$(dirname "$0")/lib.sh"\n[ "$1" != %s ] || exit 1\n%s' "$u" \
 	"$(stub | sed 1,4d)" >"$d/scripts/bench"
-env DEVMEM_CACHE="$d/cache" DEVMEM_BUILD="$d/build" RESULTS="$d/build/results" \
+env DEVMEM_FAKE_FREE_MB=$FAKE_FREE DEVMEM_CACHE="$d/cache" DEVMEM_BUILD="$d/build" RESULTS="$d/build/results" \
 	"$d/scripts/devmem.py" check "$tree" "$u" >"$d/out" 2>&1
 rc=$?
 r=$d/build/results
