@@ -87,7 +87,7 @@ actions:
     monitors:
     - name: devmem-series-cc
       start: 'KTAP version 1'
-      end: '@@DONE'
+      end: '@@DONE|Kernel panic - not syncing: cc-sim: guest killed[^\r\n]*'
       pattern: '(?P<result>not ok|ok) (?P<test_case_id>[0-9]+ [a-z0-9-]+)(?: # )?(?P<units>(?:exit=[0-9]+)?)\r*\n'
       fixupdict:
         ok: pass
@@ -188,6 +188,30 @@ class PatternTest(unittest.TestCase):
         self.assertEqual(len(self.matches(text + 'ok 2 dmi\r\n')), 1)
 
 
+class EndTest(unittest.TestCase):
+    """The monitor's end: guest/init's @@DONE, or the simulation's kill."""
+
+    def end(self, text):
+        m = re.search(lava.END, text)
+        return m.group(0) if m else None
+
+    def test_done(self):
+        self.assertEqual(self.end('ok 2 dmi\r\n@@DONE\r\n'), '@@DONE')
+
+    def test_kill_read_to_its_end(self):
+        line = ('Kernel panic - not syncing: cc-sim: guest killed: /dev/mem read(2)/write(2) '
+                'through a private (encrypted) alias at 0xf0000, the ROM range')
+        self.assertEqual(self.end('@@STEP 1 legacy-dd BEGIN\r\n' + line + '\r\nCPU: 0'), line)
+
+    def test_other_panics_do_not_end_it(self):
+        # the control: a panic of another cause, or an oops, is no end: the
+        # job stays incomplete, and the stage fails it
+        for text in ('Kernel panic - not syncing: Attempted to kill init!\r\n',
+                     'BUG: unable to handle page fault for address: ffff\r\n',
+                     'cc-sim: sigbus: user access\r\n'):
+            self.assertIsNone(self.end(text), text)
+
+
 def canned(name):
     with open(os.path.join(LOGS, name), encoding='utf-8') as f:
         return f.read()
@@ -264,6 +288,24 @@ class VerdictTest(unittest.TestCase):
                                 '"msg": {"case": "job", "definition": "lava", "result": "pass"}',
                                 '"msg": {"case": "job", "definition": "lava", "result": "fail"}')
         self.assertEqual((rc, line), (1, 'FAIL LAVA: the job did not complete (fail)'))
+
+    def test_killed_in_step_1(self):
+        # the kill ended LAVA's monitor: the job completes with no step
+        # recorded, as boot's LOG.steps has none, and the judge gives boot's XFAIL
+        rc, line = self.verdict('base-cc-dd.lava.log', 'legacy-dd=model')
+        self.assertEqual((rc, line.split()[0]), (0, 'XFAIL'), line)
+        self.assertIn('killed in step 1', line)
+        with open(os.path.join(self.dir.name, 'out', 'console.log.steps'), encoding='utf-8') as f:
+            self.assertEqual(f.read(), 'KTAP version 1\n1..1\n')
+
+    def test_killed_unexpected(self):
+        # the control: the same log, the step expected to pass
+        rc, line = self.verdict('base-cc-dd.lava.log', 'legacy-dd=ok')
+        self.assertEqual((rc, line.split()[0]), (1, 'FAIL'), line)
+        # and without the kill in LAVA's log, the judge has no kill to expect
+        kill = next(ln for ln in canned('base-cc-dd.lava.log').split('\n') if 'cc-sim: guest killed' in ln)
+        rc, line = self.verdict('base-cc-dd.lava.log', 'legacy-dd=model', kill + '\n', '')
+        self.assertEqual((rc, line.split()[0]), (1, 'FAIL'), line)
 
     def test_control_log(self):
         rc, line = self.verdict('control.lava.log', 'legacy-devmem=ok legacy-dd=ok')
