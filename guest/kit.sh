@@ -40,30 +40,36 @@ cmd="cd $q && set -o pipefail && sh ./run_kselftest.sh -t devmem:devmem 2>&1 | c
 
 skip() { echo "SKIP $*"; return 4; }
 
-step_test() { (cd "$dir" && ./run_kselftest.sh -t devmem:devmem); }
+# Through a pipe, as the other runs: the runner appends to /dev/stdout
+# again, and where that is a file (the kit run with '>log') what this
+# shell writes next would overwrite the test's lines.
+step_test() { (cd "$dir" && set -o pipefail && ./run_kselftest.sh -t devmem:devmem 2>&1 | cat); }
+
+# util-linux's setpriv: busybox's has no --reuid or --bounding-set.
+have_setpriv() { command -v setpriv >/dev/null && setpriv --help 2>&1 | grep -q -- --reuid; }
 
 step_user() {
 	local name
 
 	[ "$(id -u)" = 0 ] || { skip "not root: cannot change to uid 65534"; return; }
-	if command -v setpriv >/dev/null; then
+	if have_setpriv; then
 		setpriv --reuid=65534 --regid=65534 --clear-groups bash -c "$cmd"
 		return
 	fi
 	name=$(getent passwd 65534 | cut -d: -f1)
-	[ -n "$name" ] || { skip "no setpriv, and no user of uid 65534"; return; }
+	[ -n "$name" ] || { skip "no setpriv of util-linux's, and no user of uid 65534"; return; }
 	if command -v runuser >/dev/null; then
 		runuser -u "$name" -- bash -c "$cmd"
 	elif command -v su >/dev/null; then
 		su -s /bin/bash -c "$cmd" "$name"
 	else
-		skip "no setpriv, runuser or su"
+		skip "no setpriv of util-linux's, runuser or su"
 	fi
 }
 
 step_norawio() {
 	[ "$(id -u)" = 0 ] || { skip "not root: no CAP_SYS_RAWIO to drop"; return; }
-	command -v setpriv >/dev/null || { skip "no setpriv (util-linux)"; return; }
+	have_setpriv || { skip "no setpriv of util-linux's"; return; }
 	setpriv --inh-caps=-sys_rawio --bounding-set=-sys_rawio bash -c "$cmd"
 }
 

@@ -75,6 +75,12 @@ the test's KTAP alone, judged as the subtest is.  The expectations
   sigbus  the step's process gets SIGBUS from the simulation ("cc-sim:
           sigbus: ..." in its output, judged as a kill is) and fails; the
           guest lives: an XFAIL, "SIGBUS in step N by ..."
+  HOLE, EPERM, LOCKDOWN, NONROOT, UNKNOWN
+          the guest kit's outcome (the 'kit' steps): its log, the step's
+          lines that start "kit: ", without it, written to LOG.kit-N, is
+          judged by devmem_kit.py as a user's log is, and gives that
+          outcome; the kit exits 0.  A cell whose kit shows the HOLE is
+          an XFAIL, "the hole: ..."
   model   what data/model says the simulation does to the step's access
           (model_outcome: its class and access in data/steps, the tree's
           alias in data/aliases): ok, killed or sigbus; a step the model
@@ -710,6 +716,25 @@ def judge_kselftest(want: str, text: str, rc: str, runner: bool = True) -> str:
 
 
 KSELFTEST_EXPECTS = ('plain', 'cc', 'hole', 'nonroot', 'lockskip')
+# The guest kit's outcomes (devmem_kit.py), a 'kit' step's expectations.
+KIT_OUTCOMES = ('HOLE', 'EPERM', 'LOCKDOWN', 'NONROOT', 'UNKNOWN')
+KIT_PREFIX = 'kit: '
+
+
+def judge_kit(tree: str, path: str, n: int, want: str, text: str, rc: str) -> str:
+	"""'' when the kit's log in a 'kit' step's output TEXT (step N of the
+	cell's log PATH) gives the outcome WANT, else why not."""
+	import devmem_kit  # (it imports this module)
+	if rc != '0':
+		last = text.split('\n')[-1]
+		return f'the kit exited {rc}: {last}'
+	kit = f'{path}.kit-{n}'
+	with open(kit, 'w', encoding='utf-8', errors='surrogateescape') as f:
+		for ln in text.split('\n'):
+			if ln.startswith(KIT_PREFIX):
+				f.write(ln[len(KIT_PREFIX):] + '\n')
+	got, why = devmem_kit.judge(tree, kit)
+	return '' if got == want else f'the kit says {got}: {why} ({rel(kit)})'
 
 
 def judge_step(want: str, text: str, rc: str, runner: bool = True) -> str:
@@ -867,10 +892,15 @@ def judge_cell(data: Data, tree: str, path: str, steps: str, oob: Optional[str] 
 			st.status, st.diag = 'xfail', f'SIGBUS by {m} of {cls}'
 			allowed.append(line)
 			continue
-		bad = judge_step(want, text, rc, runner)
+		if want in KIT_OUTCOMES:
+			bad = judge_kit(tree, path, n, want, text, rc)
+		else:
+			bad = judge_step(want, text, rc, runner)
 		if bad:
 			return fail(f'step {n} ({s}={want}): {bad}', st)
 		st.status, st.diag = 'pass', f'exit {rc}, as expected'
+		if want == 'HOLE':
+			st.status, st.diag = 'xfail', "the kit's open(/dev/mem) succeeds, as expected"
 		if want == 'hole':
 			st.status, st.diag = 'xfail', 'the open() tests fail, as expected'
 	if dies is not None:
@@ -913,6 +943,8 @@ def judge_cell(data: Data, tree: str, path: str, steps: str, oob: Optional[str] 
 		return Verdict('XFAIL', f'{sigbus}, as expected', cell)
 	if '=hole' in ' ' + steps:
 		return Verdict('XFAIL', 'the hole: the open() tests fail, as expected', cell)
+	if '=HOLE' in steps:
+		return Verdict('XFAIL', "the hole: the kit's open() tests fail, as expected", cell)
 	return Verdict('PASS', f'{len(pairs)} steps as expected', cell)
 
 

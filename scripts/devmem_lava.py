@@ -67,8 +67,10 @@ START = 'KTAP version 1'
 # incomplete job, whatever the model expects.  Whether the kill was
 # expected is the judge's to say, on the console LAVA logged; any other
 # end of the guest (an oops, a real guest's #VE or #VC) leaves the job
-# incomplete.  pexpect takes the string as a regular expression.
-END = '@@DONE|' + re.sub(r'([.^$*+?()[\]{}|\\])', r'\\\1', KILLED) + r'[^\r\n]*'
+# incomplete.  pexpect takes the string as a regular expression; '@@DONE'
+# only at the start of a line, as the init writes it, not in a line of
+# the guest kit's log ('kit: @@DONE', the 'kit' steps).
+END = r'(?<![^\n])@@DONE|' + re.sub(r'([.^$*+?()[\]{}|\\])', r'\\\1', KILLED) + r'[^\r\n]*'
 
 
 # YAML, written by hand: mappings, lists, and scalars.

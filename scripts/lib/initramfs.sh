@@ -11,9 +11,11 @@
 # tools/testing/selftests TARGETS=devmem gen_tar, static) in /kselftest,
 # run_kselftest.sh and the test in devmem/, and the guest's init; with the
 # 'busybox' init also the control's kselftest (guest/kselftest-touch.patch),
-# dmidecode and util-linux's setpriv, with their libraries.
+# dmidecode and util-linux's setpriv, and for the 'kit' steps the guest
+# kit of that tarball (scripts/guest-kit --pack) and bash, which the kit
+# runs in as it does in a user's VM, all with their libraries.
 kselftest_initramfs() {
-	local tree=$1 g=$2 src=$3 o=$4/$2 root=$4/$2/root bin dmidecode setpriv lib tar
+	local tree=$1 g=$2 src=$3 o=$4/$2 root=$4/$2/root bin dmidecode setpriv bash lib tar
 	local -a margs
 
 	mapfile -t margs < <(guest_make_args "$g")
@@ -44,10 +46,14 @@ kselftest_initramfs() {
 		# busybox's setpriv cannot change the uid: util-linux's, for 'user'
 		setpriv=$(command -v setpriv) || die "no setpriv (package util-linux)"
 		grep -q -- --reuid < <("$setpriv" --help 2>&1) || die "$setpriv: no --reuid (util-linux's setpriv is needed)"
+		bash=$(command -v bash)
 		mkdir -p "$root/usr/bin"
 		cp "$dmidecode" "$root/usr/sbin/dmidecode"
 		cp "$setpriv" "$root/usr/bin/setpriv"
-		for bin in "$dmidecode" "$setpriv"; do
+		cp "$bash" "$root/usr/bin/bash"
+		"$TOP/scripts/guest-kit" --pack "$tar" "$tree" "$root/devmem-guest-kit.sh" ||
+			die "$tree: cannot pack the guest kit of $g"
+		for bin in "$dmidecode" "$setpriv" "$bash"; do
 			ldd "$bin" | grep -o '/[^ ]*' | while read -r lib; do
 				mkdir -p "$root$(dirname "$lib")"
 				cp -L "$lib" "$root$lib"

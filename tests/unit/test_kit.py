@@ -179,8 +179,10 @@ STUBS = {
     'uname': 'case $1 in -r) echo 7.3.4 ;; *) echo x86_64 ;; esac',
     'dmesg': 'echo "[    0.000000] Memory Encryption Features active: Intel TDX"',
     'systemd-detect-virt': 'echo tdx',
-    # setpriv OPTIONS... COMMAND...: who it would be, then the command.
-    'setpriv': ('who=norawio\nwhile [ "${1#-}" != "$1" ]; do\n'
+    # setpriv OPTIONS... COMMAND...: who it would be, then the command;
+    # its --help names --reuid, as util-linux's does (busybox's does not)
+    'setpriv': ('[ "$1" != --help ] || { echo " --reuid <user>"; exit 0; }\n'
+                'who=norawio\nwhile [ "${1#-}" != "$1" ]; do\n'
                 '\tcase $1 in --reuid=*) who=user ;; esac\n\tshift\ndone\n'
                 'KIT_AS=$who exec "$@"'),
 }

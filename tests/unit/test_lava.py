@@ -87,7 +87,7 @@ actions:
     monitors:
     - name: devmem-series-cc
       start: 'KTAP version 1'
-      end: '@@DONE|Kernel panic - not syncing: cc-sim: guest killed[^\r\n]*'
+      end: '(?<![^\n])@@DONE|Kernel panic - not syncing: cc-sim: guest killed[^\r\n]*'
       pattern: '(?P<result>not ok|ok) (?P<test_case_id>[0-9]+ [a-z0-9-]+)(?: # )?(?P<units>(?:exit=[0-9]+)?)\r*\n'
       fixupdict:
         ok: pass
@@ -197,6 +197,12 @@ class EndTest(unittest.TestCase):
 
     def test_done(self):
         self.assertEqual(self.end('ok 2 dmi\r\n@@DONE\r\n'), '@@DONE')
+        # at the start of pexpect's buffer, after a result it took
+        self.assertEqual(self.end('@@DONE\r\n'), '@@DONE')
+
+    def test_not_the_kits_done(self):
+        # the guest kit's own end, in its log on the console ('kit' steps)
+        self.assertIsNone(self.end('@@STEP 1 kit BEGIN\r\nkit: @@DONE\r\n@@STEP 1 kit END\r\n'))
 
     def test_kill_read_to_its_end(self):
         line = ('Kernel panic - not syncing: cc-sim: guest killed: /dev/mem read(2)/write(2) '
