@@ -144,14 +144,16 @@ def command(row, guest, bios, kernel, initrd, append, log):
 
 def host_cells(row, lines):
     """The kind's cells among guest_cells' lines (name, kernel, command line,
-    steps), their command line without cc_sim_mem_encrypt."""
+    steps), their command line without cc_sim_mem_encrypt and their steps
+    without the fake signals (fake-S, unfake): a real guest has its own."""
     keep = row['cells'].split()
     out = []
     for line in lines:
         f = line.rstrip('\n').split('\t')
         if len(f) == 4 and f[0] in keep:
             cmd = ' '.join(w for w in f[2].split() if w != 'cc_sim_mem_encrypt') or '-'
-            out.append('\t'.join([f[0], f[1], cmd, f[3]]))
+            steps = ' '.join(w for w in f[3].split() if not w.startswith(('fake-', 'unfake')))
+            out.append('\t'.join([f[0], f[1], cmd, steps]))
     return out
 
 

@@ -134,10 +134,12 @@ class HostsTest(unittest.TestCase):
     def test_cells(self):
         lines = ['series-cc\tseries\tcc_sim_mem_encrypt DEVMEM_TEST_CC=1\ttest=cc\n',
                  'series-nonroot\tseries\tcc_sim_mem_encrypt\tuser=nonroot\n',
-                 'base-cc-dd\tbase\tcc_sim_mem_encrypt\tlegacy-dd=model\n']
+                 'base-cc-dd\tbase\tcc_sim_mem_encrypt\tlegacy-dd=model\n',
+                 'kit-base-cc\tbase\tcc_sim_mem_encrypt\tfake-dev-tdx-guest kit=HOLE\n']
         self.assertEqual(H.host_cells(self.rows['tdx'], lines),
                          ['series-cc\tseries\tDEVMEM_TEST_CC=1\ttest=cc',
-                          'series-nonroot\tseries\t-\tuser=nonroot'])
+                          'series-nonroot\tseries\t-\tuser=nonroot',
+                          'kit-base-cc\tbase\t-\tkit=HOLE'])
 
 
 class FakeRootTest(unittest.TestCase):
