@@ -71,6 +71,21 @@ default_tree() { all_trees | head -1; }
 
 check_tree() { tree_field "$1" package >/dev/null; }
 
+# stage_list PREFIX ARGS...: with ARGS '--list TREE', a stage's answer to
+# --list, the results it plans for TREE (what the runner plans by): what
+# the stage's function 'listed TREE' prints, each line after TREE/PREFIX;
+# then the script exits, 1 when 'listed' fails.  With other ARGS it returns.
+stage_list() {
+	local prefix=$1 tree out
+
+	[ "${2:-}" = --list ] || return 0
+	tree=${3:?usage: $PROG --list TREE}
+	check_tree "$tree" || exit 1
+	out=$(listed "$tree") || exit 1
+	[ -z "$out" ] || sed "s|^|$tree/$prefix|" <<<"$out"
+	exit 0
+}
+
 # data_tree TREE: the tree of 'trees' whose data (series/, bench-limits,
 # data/aliases) TREE goes by: itself, or for a checkout's tree the one
 # whose series it takes.
