@@ -5,6 +5,8 @@ does to them, the table and forms it shows, and whether doc/distros.md
 shows them.  The shell runs git and olddefconfig; each verb here reads
 files and prints:
 
+  syms                    the five options (SYMS), in their order, on one
+                          line: the order of a combination's values
   combos                  each distinct combination of a row's five
                           values (SYMS) in data/distros, one a line,
                           sorted; an error when a value is not y, n or -
@@ -370,13 +372,15 @@ def report(tree, dtree, out, treedir, stable, top=None):
 def main(argv):
     verb, a = (argv[0], argv[1:]) if argv else ('', [])
     try:
-        if verb == 'combos' and not a:
+        if verb == 'syms' and not a:
+            print(' '.join(SYMS))
+        elif verb == 'combos' and not a:
             print('\n'.join(combos(rows())))
         elif verb == 'report' and len(a) == 5:
             for verdict, name, why in report(*a):
                 print(f'{verdict} {a[0]}/distros/{name} {why}')
         else:
-            sys.stderr.write('usage: devmem_distros.py combos | report TREE DTREE OUT TREEDIR STABLE\n')
+            sys.stderr.write('usage: devmem_distros.py syms | combos | report TREE DTREE OUT TREEDIR STABLE\n')
             return 2
     except (Error, OSError) as e:
         sys.stderr.write(f'distros: error: {e}\n')

@@ -2,13 +2,16 @@
 """scripts/devmem_distros.py: the rows, the losses, the table, the forms
 and the doc checks of scripts/distros."""
 
+import contextlib
+import io
 import os
 import shutil
 import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', '..', 'scripts'))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, 'scripts'))
 import devmem_distros as d  # noqa: E402
 
 HEADER = ('name\trepo\tpath\tcommit\tversion\tDEVMEM\tSTRICT_DEVMEM\t'
@@ -51,6 +54,18 @@ class Rows(unittest.TestCase):
         t = d.rows(self.top)
         self.assertEqual(d.combos(t), ['- y - n y', 'y y n y y', 'y y y y y'])
         self.assertEqual(d.rows_of(t, 'y y n y y'), ['one', 'three'])
+
+    def test_syms_verb(self):
+        # the shell's order of a combination's values: the columns of
+        # data/distros, in their order
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            self.assertEqual(d.main(['syms']), 0)
+        with open(os.path.join(TOP, 'data', 'distros'), encoding='utf-8') as f:
+            header = next(ln for ln in f if not ln.startswith('#')).split()
+        syms = buf.getvalue().split()
+        self.assertEqual(syms, [c for c in header if c in syms])
+        self.assertEqual(len(syms), 5)
 
     def test_must_fail_a_value_not_y_n_or_dash(self):
         self.write([('one', 'y m n y y')])
