@@ -66,7 +66,7 @@ START = 'KTAP version 1'
 # (panic=-1, -no-reboot) and LAVA would see only the connection close: an
 # incomplete job, whatever the model expects.  Whether the kill was
 # expected is the judge's to say, on the console LAVA logged; any other
-# end of the guest (an oops, a real guest's #VE or #VC) leaves the job
+# end of the guest (an oops, however a real guest ends) leaves the job
 # incomplete.  pexpect takes the string as a regular expression; '@@DONE'
 # only at the start of a line, as the init writes it, not in a line of
 # the guest kit's log ('kit: @@DONE', the 'kit' steps).
